@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole suite: type check, node tests (store tests also on PostgreSQL when
+# DATABASE_URL is set), then the real-browser tests. As root, the browser
+# tests run in a fresh network namespace with only loopback, so no test
+# packet can leave the machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npx tsc --noEmit -p tsconfig.json
+npx vitest run --project node
+
+if [[ $(id -u) -eq 0 ]] && command -v unshare >/dev/null; then
+  unshare -n bash -c 'ip link set lo up && npx vitest run --project browser'
+else
+  npx vitest run --project browser
+fi

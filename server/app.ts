@@ -1,0 +1,125 @@
+/**
+ * Builds the whole server without listening: Fastify with its routes,
+ * socket.io on the same HTTP(S) server, the store and the media workers.
+ * `server/main.ts` listens; tests call `buildServer()` and listen on 127.0.0.1.
+ */
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyJwt from '@fastify/jwt';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.ts';
+import { AuthService, type JwtCodec } from './auth/authService.ts';
+import { loadOrCreateSecret } from './auth/secrets.ts';
+import type { TokenClaims } from './auth/tokens.ts';
+import { installErrorHandler } from './http/errorHandler.ts';
+import { authRoutes } from './http/routes/auth.ts';
+import { healthRoutes } from './http/routes/health.ts';
+import { pageRoutes } from './http/routes/pages.ts';
+import { roomRoutes } from './http/routes/rooms.ts';
+import { WorkerPool } from './media/workerPool.ts';
+import { LiveRooms } from './rooms/liveRooms.ts';
+import { RoomService } from './rooms/roomService.ts';
+import { attachSignalling } from './signalling/socketServer.ts';
+import type { YuntingIo } from './signalling/types.ts';
+import { openDatabase, type Db } from './store/database.ts';
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: TokenClaims;
+    user: TokenClaims;
+  }
+}
+
+export interface YuntingServer {
+  app: FastifyInstance;
+  io: YuntingIo;
+  db: Db;
+  pool: WorkerPool;
+  auth: AuthService;
+  rooms: RoomService;
+  liveRooms: LiveRooms;
+  /** Set once listening: the origin invitation links point at. */
+  publicUrl(): string;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+  /** The admin password generated on first start, if any (printed once by main). */
+  generatedAdminPassword: string | undefined;
+}
+
+export async function buildServer(config: Config): Promise<YuntingServer> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    ...(config.tls
+      ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
+      : {}),
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  let pool: WorkerPool;
+  try {
+    pool = await WorkerPool.create(config.media, app.log);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+
+  let listeningUrl: string | undefined;
+  const publicUrl = () => config.publicUrl ?? listeningUrl ?? `http://${config.host}:${config.port}`;
+
+  await app.register(fastifyJwt, { secret: loadOrCreateSecret(config.dataDir, 'jwt', config.jwtSecret) });
+  const jwt: JwtCodec = {
+    sign: (payload, options) => app.jwt.sign(payload, { expiresIn: options.expiresIn }),
+    verify: (token) => app.jwt.verify<TokenClaims & { exp?: number }>(token),
+  };
+  const auth = new AuthService(
+    db,
+    jwt,
+    { staffTokenTtlSeconds: config.staffTokenTtlSeconds, inviteTtlSeconds: config.inviteTtlSeconds, publicUrl },
+    app.log,
+  );
+  const generatedAdminPassword = await auth.ensureFirstAdmin(config.adminUsername, config.adminPassword);
+  const rooms = new RoomService(db);
+  const liveRooms = new LiveRooms(pool, app.log);
+
+  installErrorHandler(app);
+  await app.register(healthRoutes, { pool });
+  await app.register(authRoutes, { auth });
+  await app.register(roomRoutes, { auth, rooms });
+  await app.register(pageRoutes, { clientDir: config.clientDir });
+
+  const io = attachSignalling(app.server, { auth, liveRooms, log: app.log });
+
+  let closing: Promise<void> | undefined;
+  const server: YuntingServer = {
+    app,
+    io,
+    db,
+    pool,
+    auth,
+    rooms,
+    liveRooms,
+    publicUrl,
+    generatedAdminPassword,
+    async listen() {
+      const address = await app.listen({ host: config.host, port: config.port });
+      const url = new URL(address);
+      if (config.host === '0.0.0.0' && config.media.announcedIp) url.hostname = config.media.announcedIp;
+      listeningUrl = url.origin;
+      return listeningUrl;
+    },
+    close() {
+      closing ??= (async () => {
+        for (const socket of io.sockets.sockets.values()) socket.emit('room:closed', { reason: 'server-shutdown' });
+        liveRooms.closeAll();
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        await app.close();
+        pool.close();
+        await db.destroy();
+      })();
+      return closing;
+    },
+  };
+  return server;
+}

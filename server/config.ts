@@ -1,0 +1,119 @@
+/**
+ * The only module that reads the environment. Everything else receives a
+ * `Config` value, so tests build servers from plain objects.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface TlsConfig {
+  certFile: string;
+  keyFile: string;
+}
+
+export interface MediaConfig {
+  /** mediasoup workers to run; defaults to one per CPU core. */
+  workers: number;
+  /** IP the WebRtcServers bind to. */
+  listenIp: string;
+  /** IP written into ICE candidates; what phones connect to. */
+  announcedIp: string | undefined;
+  /** First RTC port; worker i listens on rtcPort + i (UDP and TCP). 0 picks free ports. */
+  rtcPort: number;
+  /** Path of the mediasoup-worker binary built by scripts/setup.sh. */
+  workerBin: string | undefined;
+  logLevel: 'debug' | 'warn' | 'error' | 'none';
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Base of links handed out (invitations). Derived from host/port when unset. */
+  publicUrl: string | undefined;
+  tls: TlsConfig | undefined;
+  dataDir: string;
+  /** PostgreSQL when set; SQLite in dataDir otherwise. */
+  databaseUrl: string | undefined;
+  /** JWT signing secret; generated into dataDir/secrets when unset. */
+  jwtSecret: string | undefined;
+  staffTokenTtlSeconds: number;
+  inviteTtlSeconds: number;
+  /** First admin, created on first start only. Password is generated and printed when unset. */
+  adminUsername: string;
+  adminPassword: string | undefined;
+  clientDir: string;
+  media: MediaConfig;
+  logLevel: string;
+  /** How long a disconnected peer keeps its seat before it is shown as gone. */
+  peerGraceSeconds: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+/** The first non-internal IPv4 address: what a phone on the same network can reach. */
+export function detectLanIp(): string | undefined {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (address.family === 'IPv4' && !address.internal) return address.address;
+    }
+  }
+  return undefined;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = path.resolve(projectRoot, env.DATA_DIR ?? 'data');
+  const tlsDefaultDir = path.join(dataDir, 'tls');
+  const tlsMode = env.TLS ?? 'auto';
+  let tls: TlsConfig | undefined;
+  if (tlsMode !== 'off') {
+    const certFile = env.TLS_CERT ?? path.join(tlsDefaultDir, 'cert.pem');
+    const keyFile = env.TLS_KEY ?? path.join(tlsDefaultDir, 'key.pem');
+    tls = { certFile, keyFile };
+  }
+  const host = env.HOST ?? '0.0.0.0';
+  const mediaLogLevel = env.MEDIASOUP_LOG_LEVEL ?? 'warn';
+  if (!['debug', 'warn', 'error', 'none'].includes(mediaLogLevel)) {
+    throw new Error(`MEDIASOUP_LOG_LEVEL must be debug|warn|error|none, got "${mediaLogLevel}"`);
+  }
+  const listenIp = env.RTC_LISTEN_IP ?? (host === '127.0.0.1' ? '127.0.0.1' : '0.0.0.0');
+  return {
+    host,
+    port: int(env, 'PORT', 8443),
+    publicUrl: env.PUBLIC_URL,
+    tls: tlsMode === 'auto' || tlsMode === 'on' ? tls : undefined,
+    dataDir,
+    databaseUrl: env.DATABASE_URL || undefined,
+    jwtSecret: env.JWT_SECRET || undefined,
+    staffTokenTtlSeconds: int(env, 'STAFF_TOKEN_TTL_SECONDS', 8 * 3600),
+    inviteTtlSeconds: int(env, 'INVITE_TTL_SECONDS', 72 * 3600),
+    adminUsername: env.ADMIN_USERNAME ?? 'admin',
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    clientDir: path.resolve(projectRoot, env.CLIENT_DIR ?? 'client/dist'),
+    media: {
+      workers: int(env, 'MEDIASOUP_WORKERS', os.availableParallelism()),
+      listenIp,
+      announcedIp: env.RTC_ANNOUNCED_IP || (listenIp === '0.0.0.0' ? detectLanIp() : undefined),
+      rtcPort: int(env, 'RTC_PORT', 40000),
+      workerBin: env.MEDIASOUP_WORKER_BIN || undefined,
+      logLevel: mediaLogLevel as MediaConfig['logLevel'],
+    },
+    logLevel: env.LOG_LEVEL ?? 'info',
+    peerGraceSeconds: int(env, 'PEER_GRACE_SECONDS', 30),
+  };
+}
+
+/** A config for tests: loopback only, plain HTTP, free ports, data under a temp dir. */
+export function testConfig(overrides: Partial<Config> & { dataDir: string }): Config {
+  const base = loadConfig({ HOST: '127.0.0.1', PORT: '0', TLS: 'off', RTC_PORT: '0', MEDIASOUP_WORKERS: '1', LOG_LEVEL: 'warn' });
+  return { ...base, ...overrides, media: { ...base.media, announcedIp: '127.0.0.1', ...overrides.media } };
+}

@@ -1,0 +1,28 @@
+/** One error handler: the full error goes to the log; clients see a code and a message (generic for 5xx). */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../errors.ts';
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(error.statusCode).send({
+        statusCode: error.statusCode,
+        code: error.code,
+        error: error.name,
+        message: error.message,
+      });
+    }
+    const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    const code = error.validation ? 'INVALID_PAYLOAD' : (error.code ?? 'ERROR');
+    return reply.status(statusCode).send({
+      statusCode,
+      code,
+      error: statusCode >= 500 ? 'Internal Server Error' : error.name,
+      message: statusCode >= 500 ? 'Internal error' : error.message,
+    });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `${request.method} ${request.url} not found` }),
+  );
+}

@@ -1,0 +1,30 @@
+/** The only module that listens. */
+import { loadConfig } from './config.ts';
+import { buildServer } from './app.ts';
+
+const config = loadConfig();
+const server = await buildServer(config);
+const url = await server.listen();
+const log = server.app.log;
+log.info(`云庭 Yunting is listening on ${url}`);
+log.info(`Staff console: ${url}/console`);
+if (server.generatedAdminPassword) {
+  // Shown once: the first admin's password was generated because ADMIN_PASSWORD was not set.
+  console.log(`\n  First admin account — username: ${config.adminUsername}  password: ${server.generatedAdminPassword}\n`);
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,295 @@
+/**
+ * One room's media: a router on one worker and the peers in it. Every media
+ * operation a client asks for goes through here, so the room can refuse
+ * what its consume policy forbids (back-to-back isolation builds on that).
+ */
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import type { FastifyBaseLogger } from 'fastify';
+import { AppError } from '../errors.ts';
+import {
+  ErrorCode,
+  type ConsumerInfo,
+  type MediaKind,
+  type PeerSummary,
+  type ProducerSource,
+  type ServerToClientEvents,
+  type TransportInfo,
+} from '../signalling/protocol.ts';
+import { mediaCodecs } from './codecs.ts';
+import { MediaPeer, summarizeProducer, type ProducerAppData, type TransportAppData } from './mediaPeer.ts';
+import type { WorkerSlot } from './workerPool.ts';
+
+/** Decides whether one peer may receive another peer's producer. */
+export interface ConsumePolicy {
+  canConsume(receiver: MediaPeer, producer: types.Producer<ProducerAppData>): boolean;
+}
+
+export const openRoomPolicy: ConsumePolicy = { canConsume: () => true };
+
+const MAX_INCOMING_BITRATE = 1_500_000;
+const INITIAL_OUTGOING_BITRATE = 600_000;
+
+export interface MediaRoomEvents {
+  closed: [];
+  /** Fired when the last peer has left. */
+  empty: [];
+  producerCreated: [types.Producer<ProducerAppData>];
+}
+
+export class MediaRoom extends EventEmitter<MediaRoomEvents> {
+  readonly peers = new Map<string, MediaPeer>();
+  policy: ConsumePolicy = openRoomPolicy;
+  closed = false;
+
+  private constructor(
+    readonly id: string,
+    readonly slot: WorkerSlot,
+    readonly router: types.Router,
+    private readonly speakerObserver: types.ActiveSpeakerObserver,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    super();
+    speakerObserver.on('dominantspeaker', ({ producer }) => {
+      const peerId = (producer.appData as ProducerAppData).peerId;
+      this.broadcast((peer) => this.policy.canConsume(peer, producer as types.Producer<ProducerAppData>), 'speaker:active', {
+        peerId,
+      });
+    });
+    router.on('workerclose', () => {
+      // The worker died under us: tell every client to rebuild its media, then forget it.
+      this.log.warn('worker closed under the room; asking peers to rejoin');
+      this.broadcast(() => true, 'room:rejoin', { reason: 'worker-died' });
+      this.close();
+    });
+  }
+
+  static async create(id: string, slot: WorkerSlot, log: FastifyBaseLogger): Promise<MediaRoom> {
+    const router = await slot.worker.createRouter({ mediaCodecs, appData: { roomId: id } });
+    try {
+      const speakerObserver = await router.createActiveSpeakerObserver({ interval: 500 });
+      slot.routers++;
+      return new MediaRoom(id, slot, router, speakerObserver, log.child({ roomId: id }));
+    } catch (error) {
+      router.close();
+      throw error;
+    }
+  }
+
+  get rtpCapabilities(): types.RtpCapabilities {
+    return this.router.rtpCapabilities;
+  }
+
+  /** Adds a peer; a peer with the same identity is replaced (a reconnecting phone). */
+  addPeer(peer: MediaPeer): { replaced: MediaPeer | undefined } {
+    this.assertOpen();
+    const replaced = [...this.peers.values()].find((p) => p.identity.subject === peer.identity.subject);
+    if (replaced) this.removePeer(replaced.id);
+    this.peers.set(peer.id, peer);
+    peer.once('closed', () => this.onPeerClosed(peer));
+    this.broadcast((other) => other !== peer, 'peer:joined', this.summarize(peer, peer));
+    this.log.info({ peerId: peer.id, role: peer.identity.role }, 'peer joined');
+    return { replaced };
+  }
+
+  removePeer(peerId: string): void {
+    this.peers.get(peerId)?.close();
+  }
+
+  /** The other peers as `viewer` may see them: only producers it may consume. */
+  peersFor(viewer: MediaPeer): PeerSummary[] {
+    return [...this.peers.values()].filter((p) => p !== viewer).map((p) => this.summarize(p, viewer));
+  }
+
+  async createTransport(peer: MediaPeer, direction: 'send' | 'recv'): Promise<TransportInfo> {
+    this.assertOpen();
+    const existing = [...peer.transports.values()].find((t) => t.appData.direction === direction);
+    // A client that lost its transport state asks again; give it a fresh one.
+    existing?.close();
+    const transport = await this.router.createWebRtcTransport<TransportAppData>({
+      webRtcServer: this.slot.webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
+      appData: { direction },
+    });
+    if (peer.closed) {
+      transport.close();
+      throw new AppError(ErrorCode.NotJoined, 'Peer left while the transport was being created');
+    }
+    peer.transports.set(transport.id, transport);
+    transport.observer.once('close', () => peer.transports.delete(transport.id));
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') this.log.warn({ peerId: peer.id, state }, 'transport DTLS state');
+    });
+    if (direction === 'send') {
+      await transport.setMaxIncomingBitrate(MAX_INCOMING_BITRATE).catch(() => undefined);
+    }
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(peer: MediaPeer, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    const transport = peer.transport(transportId);
+    if (transport.dtlsState !== 'new') throw new AppError(ErrorCode.InvalidPayload, 'Transport is already connected');
+    await transport.connect({ dtlsParameters });
+  }
+
+  async restartIce(peer: MediaPeer, transportId: string): Promise<types.IceParameters> {
+    return peer.transport(transportId).restartIce();
+  }
+
+  async produce(
+    peer: MediaPeer,
+    transportId: string,
+    kind: MediaKind,
+    rtpParameters: types.RtpParameters,
+    source: ProducerSource,
+  ): Promise<types.Producer<ProducerAppData>> {
+    const transport = peer.transport(transportId, 'send');
+    const expectedKind: MediaKind = source === 'mic' ? 'audio' : 'video';
+    if (kind !== expectedKind) throw new AppError(ErrorCode.InvalidPayload, `A ${source} producer must be ${expectedKind}`);
+    const producer = await transport.produce<ProducerAppData>({ kind, rtpParameters, appData: { peerId: peer.id, source } });
+    if (peer.closed) {
+      producer.close();
+      throw new AppError(ErrorCode.NotJoined, 'Peer left while producing');
+    }
+    peer.producers.set(producer.id, producer);
+    producer.observer.once('close', () => {
+      peer.producers.delete(producer.id);
+      this.broadcast((p) => p !== peer, 'producer:closed', { producerId: producer.id, peerId: peer.id });
+    });
+    if (kind === 'audio') await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
+    this.broadcast((p) => p !== peer && this.policy.canConsume(p, producer), 'producer:new', summarizeProducer(producer));
+    this.emit('producerCreated', producer);
+    return producer;
+  }
+
+  async setProducerPaused(peer: MediaPeer, producerId: string, paused: boolean): Promise<void> {
+    const producer = peer.producer(producerId);
+    if (paused) await producer.pause();
+    else await producer.resume();
+    this.broadcast((p) => p !== peer && this.policy.canConsume(p, producer), paused ? 'producer:paused' : 'producer:resumed', {
+      producerId,
+      peerId: peer.id,
+    });
+  }
+
+  closeProducer(peer: MediaPeer, producerId: string): void {
+    peer.producer(producerId).close();
+  }
+
+  async consume(receiver: MediaPeer, producerId: string): Promise<ConsumerInfo> {
+    const producer = this.findProducer(producerId);
+    // A producer the receiver may not see is reported like one that does not exist.
+    if (!producer || producer.appData.peerId === receiver.id || !this.policy.canConsume(receiver, producer)) {
+      throw new AppError(ErrorCode.NotFound, `No producer ${producerId} available to this peer`);
+    }
+    if (!this.router.canConsume({ producerId, rtpCapabilities: receiver.rtpCapabilities })) {
+      throw new AppError(ErrorCode.CannotConsume, 'This device cannot decode that producer');
+    }
+    const transport = receiver.recvTransport();
+    const consumer = await transport.consume({
+      producerId,
+      rtpCapabilities: receiver.rtpCapabilities,
+      paused: true, // resumed when the client says it is ready, so no keyframe is lost
+      appData: { peerId: producer.appData.peerId, source: producer.appData.source },
+    });
+    if (receiver.closed) {
+      consumer.close();
+      throw new AppError(ErrorCode.NotJoined, 'Peer left while consuming');
+    }
+    receiver.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => receiver.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => {
+      receiver.notify('consumer:closed', { consumerId: consumer.id, producerId });
+    });
+    consumer.on('layerschange', (layers) => {
+      receiver.notify('consumer:layers', {
+        consumerId: consumer.id,
+        spatialLayer: layers?.spatialLayer ?? null,
+        temporalLayer: layers?.temporalLayer ?? null,
+      });
+    });
+    return {
+      id: consumer.id,
+      producerId,
+      peerId: producer.appData.peerId,
+      kind: consumer.kind,
+      source: producer.appData.source,
+      rtpParameters: consumer.rtpParameters,
+      type: consumer.type,
+      producerPaused: consumer.producerPaused,
+    };
+  }
+
+  async setConsumerPaused(peer: MediaPeer, consumerId: string, paused: boolean): Promise<void> {
+    const consumer = peer.consumer(consumerId);
+    if (paused) await consumer.pause();
+    else await consumer.resume();
+  }
+
+  async setConsumerLayers(peer: MediaPeer, consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
+    const consumer = peer.consumer(consumerId);
+    if (consumer.type !== 'simulcast' && consumer.type !== 'svc') return;
+    await consumer.setPreferredLayers({ spatialLayer, temporalLayer });
+  }
+
+  findProducer(producerId: string): types.Producer<ProducerAppData> | undefined {
+    for (const peer of this.peers.values()) {
+      const producer = peer.producers.get(producerId);
+      if (producer) return producer;
+    }
+    return undefined;
+  }
+
+  /** Sends one event to every peer the filter accepts. */
+  broadcast<E extends keyof ServerToClientEvents>(
+    filter: (peer: MediaPeer) => boolean,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void {
+    for (const peer of this.peers.values()) {
+      if (!peer.closed && filter(peer)) peer.notify(event, ...args);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const peer of this.peers.values()) peer.close();
+    this.peers.clear();
+    this.router.close();
+    this.slot.routers = Math.max(0, this.slot.routers - 1);
+    this.log.info('room media closed');
+    this.emit('closed');
+  }
+
+  private summarize(peer: MediaPeer, viewer: MediaPeer): PeerSummary {
+    return {
+      id: peer.id,
+      displayName: peer.displayName,
+      role: peer.identity.role,
+      producers: [...peer.producers.values()]
+        .filter((producer) => peer === viewer || this.policy.canConsume(viewer, producer))
+        .map((producer) => summarizeProducer(producer)),
+    };
+  }
+
+  private onPeerClosed(peer: MediaPeer): void {
+    if (this.peers.get(peer.id) !== peer) return;
+    this.peers.delete(peer.id);
+    this.broadcast(() => true, 'peer:left', { peerId: peer.id });
+    this.log.info({ peerId: peer.id }, 'peer left');
+    if (this.peers.size === 0) this.emit('empty');
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new AppError(ErrorCode.RoomUnavailable, 'The room media is being rebuilt; join again');
+  }
+}

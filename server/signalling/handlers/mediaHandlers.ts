@@ -1,0 +1,110 @@
+/** What each media request does for one connected socket. */
+import type { types } from 'mediasoup';
+import { AppError } from '../../errors.ts';
+import { MediaPeer, type Notify } from '../../media/mediaPeer.ts';
+import type { MediaRoom } from '../../media/mediaRoom.ts';
+import type { LiveRooms } from '../../rooms/liveRooms.ts';
+import { ErrorCode } from '../protocol.ts';
+import type { RequestHandlers } from '../requests.ts';
+import type { YuntingSocket } from '../types.ts';
+
+export function mediaHandlers(socket: YuntingSocket, liveRooms: LiveRooms, notify: Notify): RequestHandlers {
+  const identity = socket.data.identity;
+
+  const joined = (): { room: MediaRoom; peer: MediaPeer } => {
+    const room = liveRooms.get(identity.roomId);
+    const peer = socket.data.peerId ? room?.peers.get(socket.data.peerId) : undefined;
+    if (!room || !peer) throw new AppError(ErrorCode.NotJoined, 'Join the room first');
+    return { room, peer };
+  };
+
+  return {
+    'room:capabilities': async () => {
+      const room = await liveRooms.getOrCreate(identity.roomId);
+      return { routerRtpCapabilities: room.rtpCapabilities };
+    },
+
+    'room:join': async ({ rtpCapabilities, device }) => {
+      const current = socket.data.peerId ? liveRooms.get(identity.roomId)?.peers.get(socket.data.peerId) : undefined;
+      if (current) throw new AppError(ErrorCode.AlreadyJoined, 'Already in the room');
+      const room = await liveRooms.getOrCreate(identity.roomId);
+      const peer = new MediaPeer(identity, rtpCapabilities as types.RtpCapabilities, notify, device);
+      const { replaced } = room.addPeer(peer);
+      replaced?.notify('room:closed', { reason: 'replaced' });
+      socket.data.peerId = peer.id;
+      peer.once('closed', () => {
+        if (socket.data.peerId === peer.id) delete socket.data.peerId;
+      });
+      return { peerId: peer.id, roomId: room.id, displayName: peer.displayName, role: identity.role, peers: room.peersFor(peer) };
+    },
+
+    'room:leave': async () => {
+      const { peer } = joined();
+      peer.close();
+      return {};
+    },
+
+    'transport:create': async ({ direction }) => {
+      const { room, peer } = joined();
+      return room.createTransport(peer, direction);
+    },
+
+    'transport:connect': async ({ transportId, dtlsParameters }) => {
+      const { room, peer } = joined();
+      await room.connectTransport(peer, transportId, dtlsParameters as types.DtlsParameters);
+      return {};
+    },
+
+    'transport:restartIce': async ({ transportId }) => {
+      const { room, peer } = joined();
+      return { iceParameters: await room.restartIce(peer, transportId) };
+    },
+
+    'producer:create': async ({ transportId, kind, rtpParameters, source }) => {
+      const { room, peer } = joined();
+      const producer = await room.produce(peer, transportId, kind, rtpParameters as types.RtpParameters, source);
+      return { id: producer.id };
+    },
+
+    'producer:pause': async ({ producerId }) => {
+      const { room, peer } = joined();
+      await room.setProducerPaused(peer, producerId, true);
+      return {};
+    },
+
+    'producer:resume': async ({ producerId }) => {
+      const { room, peer } = joined();
+      await room.setProducerPaused(peer, producerId, false);
+      return {};
+    },
+
+    'producer:close': async ({ producerId }) => {
+      const { room, peer } = joined();
+      room.closeProducer(peer, producerId);
+      return {};
+    },
+
+    'consumer:create': async ({ producerId }) => {
+      const { room, peer } = joined();
+      return room.consume(peer, producerId);
+    },
+
+    'consumer:resume': async ({ consumerId }) => {
+      const { room, peer } = joined();
+      await room.setConsumerPaused(peer, consumerId, false);
+      return {};
+    },
+
+    'consumer:pause': async ({ consumerId }) => {
+      const { room, peer } = joined();
+      await room.setConsumerPaused(peer, consumerId, true);
+      return {};
+    },
+
+    'consumer:setLayers': async ({ consumerId, spatialLayer, temporalLayer }) => {
+      const { room, peer } = joined();
+      await room.setConsumerLayers(peer, consumerId, spatialLayer, temporalLayer);
+      return {};
+    },
+  };
+}

@@ -1,0 +1,215 @@
+/**
+ * The one catalogue of signalling messages in both directions.
+ * The schemas validate client → server payloads at the boundary; the
+ * interfaces type socket.io on the server and in client/src alike.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+const Uuid = Type.String({ minLength: 36, maxLength: 36, pattern: '^[0-9a-f-]{36}$' });
+
+// mediasoup validates the inner structure again; here we bound shape and size
+// so that junk never reaches the worker channel.
+const RtpCapabilities = Type.Object(
+  {
+    codecs: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 64 })),
+    headerExtensions: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 64 })),
+  },
+  { additionalProperties: true },
+);
+
+const DtlsParameters = Type.Object(
+  {
+    role: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('client'), Type.Literal('server')])),
+    fingerprints: Type.Array(
+      Type.Object({
+        algorithm: Type.String({ maxLength: 16 }),
+        value: Type.String({ maxLength: 256 }),
+      }),
+      { minItems: 1, maxItems: 8 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const RtpParameters = Type.Object(
+  {
+    mid: Type.Optional(Type.String({ maxLength: 32 })),
+    codecs: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 16 }),
+    headerExtensions: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 32 })),
+    encodings: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 8 })),
+    rtcp: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  },
+  { additionalProperties: true },
+);
+
+export const MediaKind = Type.Union([Type.Literal('audio'), Type.Literal('video')]);
+export type MediaKind = Static<typeof MediaKind>;
+
+/** What a producer carries; the server decides policy (recording, isolation) from it. */
+export const ProducerSource = Type.Union([Type.Literal('mic'), Type.Literal('camera'), Type.Literal('screen')]);
+export type ProducerSource = Static<typeof ProducerSource>;
+
+export const ParticipantRole = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('mediator'),
+  Type.Literal('arbitrator'),
+  Type.Literal('clerk'),
+  Type.Literal('applicant'),
+  Type.Literal('respondent'),
+  Type.Literal('applicant_agent'),
+  Type.Literal('respondent_agent'),
+  Type.Literal('expert'),
+  Type.Literal('witness'),
+]);
+export type ParticipantRole = Static<typeof ParticipantRole>;
+
+/** Client → server requests. Every one is answered through its acknowledgement. */
+export const RequestSchemas = {
+  'room:capabilities': Type.Object({}, { additionalProperties: false }),
+  'room:join': Type.Object(
+    {
+      rtpCapabilities: RtpCapabilities,
+      device: Type.Optional(Type.String({ maxLength: 200 })),
+    },
+    { additionalProperties: false },
+  ),
+  'room:leave': Type.Object({}, { additionalProperties: false }),
+  'transport:create': Type.Object(
+    { direction: Type.Union([Type.Literal('send'), Type.Literal('recv')]) },
+    { additionalProperties: false },
+  ),
+  'transport:connect': Type.Object({ transportId: Uuid, dtlsParameters: DtlsParameters }, { additionalProperties: false }),
+  'transport:restartIce': Type.Object({ transportId: Uuid }, { additionalProperties: false }),
+  'producer:create': Type.Object(
+    { transportId: Uuid, kind: MediaKind, rtpParameters: RtpParameters, source: ProducerSource },
+    { additionalProperties: false },
+  ),
+  'producer:pause': Type.Object({ producerId: Uuid }, { additionalProperties: false }),
+  'producer:resume': Type.Object({ producerId: Uuid }, { additionalProperties: false }),
+  'producer:close': Type.Object({ producerId: Uuid }, { additionalProperties: false }),
+  'consumer:create': Type.Object({ producerId: Uuid }, { additionalProperties: false }),
+  'consumer:resume': Type.Object({ consumerId: Uuid }, { additionalProperties: false }),
+  'consumer:pause': Type.Object({ consumerId: Uuid }, { additionalProperties: false }),
+  'consumer:setLayers': Type.Object(
+    {
+      consumerId: Uuid,
+      spatialLayer: Type.Integer({ minimum: 0, maximum: 3 }),
+      temporalLayer: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
+    },
+    { additionalProperties: false },
+  ),
+} satisfies Record<string, TSchema>;
+
+export type RequestName = keyof typeof RequestSchemas;
+export type RequestPayload<N extends RequestName> = Static<(typeof RequestSchemas)[N]>;
+
+export interface PeerSummary {
+  id: string;
+  displayName: string;
+  role: ParticipantRole;
+  producers: ProducerSummary[];
+}
+
+export interface ProducerSummary {
+  id: string;
+  peerId: string;
+  kind: MediaKind;
+  source: ProducerSource;
+  paused: boolean;
+}
+
+export interface TransportInfo {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown[];
+  dtlsParameters: unknown;
+}
+
+export interface ConsumerInfo {
+  id: string;
+  producerId: string;
+  peerId: string;
+  kind: MediaKind;
+  source: ProducerSource;
+  rtpParameters: unknown;
+  type: string;
+  producerPaused: boolean;
+}
+
+/** What each request answers with on success. */
+export interface ResponseData {
+  'room:capabilities': { routerRtpCapabilities: unknown };
+  'room:join': { peerId: string; roomId: string; displayName: string; role: ParticipantRole; peers: PeerSummary[] };
+  'room:leave': Record<string, never>;
+  'transport:create': TransportInfo;
+  'transport:connect': Record<string, never>;
+  'transport:restartIce': { iceParameters: unknown };
+  'producer:create': { id: string };
+  'producer:pause': Record<string, never>;
+  'producer:resume': Record<string, never>;
+  'producer:close': Record<string, never>;
+  'consumer:create': ConsumerInfo;
+  'consumer:resume': Record<string, never>;
+  'consumer:pause': Record<string, never>;
+  'consumer:setLayers': Record<string, never>;
+}
+
+export const ErrorCode = {
+  InvalidPayload: 'INVALID_PAYLOAD',
+  NotJoined: 'NOT_JOINED',
+  AlreadyJoined: 'ALREADY_JOINED',
+  NotFound: 'NOT_FOUND',
+  Forbidden: 'FORBIDDEN',
+  CannotConsume: 'CANNOT_CONSUME',
+  RoomUnavailable: 'ROOM_UNAVAILABLE',
+  UnknownEvent: 'UNKNOWN_EVENT',
+  Unauthorized: 'UNAUTHORIZED',
+  Internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface AckError {
+  code: ErrorCode;
+  message: string;
+}
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
+
+export type ClientToServerEvents = {
+  [N in RequestName]: (payload: RequestPayload<N>, ack: (reply: Ack<ResponseData[N]>) => void) => void;
+};
+
+/** Why the server tells a client to rejoin or that it was removed; both the log and the page understand these. */
+export type CloseReason = 'worker-died' | 'replaced' | 'removed' | 'room-closed' | 'server-shutdown';
+
+export interface ServerToClientEvents {
+  'peer:joined': (peer: PeerSummary) => void;
+  'peer:left': (event: { peerId: string }) => void;
+  'producer:new': (producer: ProducerSummary) => void;
+  'producer:closed': (event: { producerId: string; peerId: string }) => void;
+  'producer:paused': (event: { producerId: string; peerId: string }) => void;
+  'producer:resumed': (event: { producerId: string; peerId: string }) => void;
+  'consumer:closed': (event: { consumerId: string; producerId: string }) => void;
+  'consumer:layers': (event: { consumerId: string; spatialLayer: number | null; temporalLayer: number | null }) => void;
+  'speaker:active': (event: { peerId: string | null }) => void;
+  /** The room's media is gone (e.g. its worker died): drop transports and join again. */
+  'room:rejoin': (event: { reason: CloseReason }) => void;
+  /** This connection is finished for good; do not reconnect. */
+  'room:closed': (event: { reason: CloseReason }) => void;
+}
+
+export interface SocketIdentity {
+  roomId: string;
+  displayName: string;
+  role: ParticipantRole;
+  /** Staff user id or invitation id; one live peer per identity in a room. */
+  subject: string;
+}
+
+export interface SocketData {
+  identity: SocketIdentity;
+  peerId?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface InterServerEvents {}

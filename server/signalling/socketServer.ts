@@ -1,0 +1,78 @@
+/**
+ * socket.io on the HTTP server: the handshake proves who the socket is
+ * (an invitation or a staff login plus a room), then every request goes
+ * through the validated request boundary.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { FastifyBaseLogger } from 'fastify';
+import { AppError } from '../errors.ts';
+import type { AuthService } from '../auth/authService.ts';
+import type { LiveRooms } from '../rooms/liveRooms.ts';
+import type { Notify } from '../media/mediaPeer.ts';
+import { ErrorCode } from './protocol.ts';
+import { serveRequests } from './requests.ts';
+import { mediaHandlers } from './handlers/mediaHandlers.ts';
+import type { YuntingIo, YuntingSocket } from './types.ts';
+
+const HandshakeAuth = TypeCompiler.Compile(
+  Type.Object({
+    token: Type.String({ minLength: 10, maxLength: 4096 }),
+    roomId: Type.Optional(Type.String({ minLength: 36, maxLength: 36 })),
+  }),
+);
+
+export interface SignallingDeps {
+  auth: AuthService;
+  liveRooms: LiveRooms;
+  log: FastifyBaseLogger;
+}
+
+export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): YuntingIo {
+  const io: YuntingIo = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 256 * 1024,
+    pingInterval: 10_000,
+    pingTimeout: 8_000,
+  });
+
+  io.use((socket, next) => {
+    const auth: unknown = socket.handshake.auth;
+    if (!HandshakeAuth.Check(auth)) {
+      next(Object.assign(new Error('A token is required to connect'), { data: { code: ErrorCode.Unauthorized } }));
+      return;
+    }
+    deps.auth
+      .identifySocket(auth.token, auth.roomId)
+      .then((identity) => {
+        socket.data.identity = identity;
+        next();
+      })
+      .catch((error: unknown) => {
+        const code = error instanceof AppError ? error.code : ErrorCode.Internal;
+        const message = error instanceof AppError ? error.message : 'Could not verify the token';
+        if (!(error instanceof AppError)) deps.log.error({ err: error }, 'socket handshake failed');
+        next(Object.assign(new Error(message), { data: { code } }));
+      });
+  });
+
+  io.on('connection', (socket: YuntingSocket) => onConnection(socket, deps));
+  return io;
+}
+
+function onConnection(socket: YuntingSocket, deps: SignallingDeps): void {
+  const log = deps.log.child({ socketId: socket.id, roomId: socket.data.identity.roomId, role: socket.data.identity.role });
+  const notify: Notify = (event, ...args) => {
+    socket.emit(event, ...args);
+    // A connection told it is finished is cut once the message is out.
+    if (event === 'room:closed') setImmediate(() => socket.disconnect(true));
+  };
+  serveRequests(socket, mediaHandlers(socket, deps.liveRooms, notify), log);
+  socket.on('disconnect', (reason) => {
+    log.debug({ reason }, 'socket disconnected');
+    const peerId = socket.data.peerId;
+    if (peerId) deps.liveRooms.get(socket.data.identity.roomId)?.removePeer(peerId);
+  });
+}

@@ -1,0 +1,69 @@
+/** Starts a real server in-process on 127.0.0.1 with a temporary data dir, plus helpers that use its HTTP API. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildServer, type YuntingServer } from '../../server/app.ts';
+import { testConfig, type Config } from '../../server/config.ts';
+
+export const ADMIN = { username: 'admin', password: 'test-admin-password' };
+
+export interface TestServer {
+  server: YuntingServer;
+  url: string;
+  staffToken: string;
+  createRoom(title?: string, mode?: 'face_to_face' | 'back_to_back' | 'hearing'): Promise<{ id: string; title: string }>;
+  invite(roomId: string, displayName: string, role?: string): Promise<{ token: string; url: string }>;
+  api<T = unknown>(method: string, route: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yunting-test-'));
+  const server = await buildServer(
+    testConfig({ dataDir, adminUsername: ADMIN.username, adminPassword: ADMIN.password, ...overrides }),
+  );
+  const url = await server.listen();
+
+  const api = async <T>(method: string, route: string, body?: unknown, token?: string) => {
+    const response = await fetch(url + route, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+
+  const login = await api<{ token: string }>('POST', '/api/auth/login', ADMIN);
+  if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+  const staffToken = login.body.token;
+
+  return {
+    server,
+    url,
+    staffToken,
+    api,
+    async createRoom(title = '测试调解室', mode = 'face_to_face') {
+      const res = await api<{ id: string; title: string }>('POST', '/api/rooms', { title, mode }, staffToken);
+      if (res.status !== 201) throw new Error(`createRoom failed: ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    async invite(roomId, displayName, role = 'applicant') {
+      const res = await api<{ token: string; url: string }>(
+        'POST',
+        `/api/rooms/${roomId}/invitations`,
+        { displayName, role },
+        staffToken,
+      );
+      if (res.status !== 201) throw new Error(`invite failed: ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
