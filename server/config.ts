@@ -48,6 +48,8 @@ export interface Config {
   logLevel: string;
   /** How long a disconnected peer keeps its seat before it is shown as gone. */
   peerGraceSeconds: number;
+  /** Explicit ffmpeg binary; resolved by server/recording/ffmpegBinary.ts when unset. */
+  ffmpegBin: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -109,11 +111,14 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: env.LOG_LEVEL ?? 'info',
     peerGraceSeconds: int(env, 'PEER_GRACE_SECONDS', 30),
+    ffmpegBin: env.FFMPEG_BIN || undefined,
   };
 }
 
 /** A config for tests: loopback only, plain HTTP, free ports, data under a temp dir. */
-export function testConfig(overrides: Partial<Config> & { dataDir: string }): Config {
+export function testConfig(
+  overrides: Partial<Omit<Config, 'media'>> & { dataDir: string; media?: Partial<MediaConfig> },
+): Config {
   const base = loadConfig({ HOST: '127.0.0.1', PORT: '0', TLS: 'off', RTC_PORT: '0', MEDIASOUP_WORKERS: '1', LOG_LEVEL: 'warn' });
   return { ...base, ...overrides, media: { ...base.media, announcedIp: '127.0.0.1', ...overrides.media } };
 }

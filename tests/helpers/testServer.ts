@@ -17,7 +17,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Omit<Config, 'media' | 'dataDir'>> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yunting-test-'));
   const server = await buildServer(
     testConfig({ dataDir, adminUsername: ADMIN.username, adminPassword: ADMIN.password, ...overrides }),
