@@ -16,6 +16,8 @@ export interface ProducerAppData extends types.AppData {
 
 export interface TransportAppData extends types.AppData {
   direction: 'send' | 'recv';
+  /** connect() may be called once per transport; a second call is a client bug. */
+  connectRequested?: boolean;
 }
 
 /** How the room reaches this peer's client; the signalling layer binds it to a socket. */

@@ -136,8 +136,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
 
   async connectTransport(peer: MediaPeer, transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
     const transport = peer.transport(transportId);
-    if (transport.dtlsState !== 'new') throw new AppError(ErrorCode.InvalidPayload, 'Transport is already connected');
-    await transport.connect({ dtlsParameters });
+    if (transport.appData.connectRequested) throw new AppError(ErrorCode.InvalidPayload, 'Transport is already connected');
+    transport.appData.connectRequested = true;
+    try {
+      await transport.connect({ dtlsParameters });
+    } catch (error) {
+      transport.appData.connectRequested = false;
+      throw error;
+    }
   }
 
   async restartIce(peer: MediaPeer, transportId: string): Promise<types.IceParameters> {
