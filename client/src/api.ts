@@ -1,0 +1,151 @@
+import type { ParticipantRole } from '../../server/signalling/protocol.ts';
+
+export type StaffRole = Extract<ParticipantRole, 'admin' | 'mediator' | 'arbitrator' | 'clerk'>;
+export type PartyRole = Exclude<ParticipantRole, StaffRole>;
+export type RoomMode = 'face_to_face' | 'back_to_back' | 'hearing';
+
+export const ROOM_MODES: readonly RoomMode[] = ['face_to_face', 'back_to_back', 'hearing'];
+export const PARTY_ROLES: readonly PartyRole[] = [
+  'applicant',
+  'respondent',
+  'applicant_agent',
+  'respondent_agent',
+  'expert',
+  'witness',
+];
+
+export interface StaffUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: StaffRole;
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: string | number;
+  user: StaffUser;
+}
+
+export interface Health {
+  status: string;
+  version: string;
+  workers: unknown;
+}
+
+export interface Room {
+  id: string;
+  title: string;
+  mode: RoomMode;
+  createdAt: string | number;
+}
+
+export interface CreatedInvitation {
+  token: string;
+  url: string;
+  expiresAt: string | number;
+}
+
+export interface InvitationInfo {
+  roomId: string;
+  roomTitle: string;
+  roomMode: RoomMode;
+  displayName: string;
+  role: ParticipantRole;
+  expiresAt: string | number;
+}
+
+/** Any failed API call. `status` 0 means the request never got an HTTP answer. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get isAuth(): boolean {
+    return this.status === 401;
+  }
+
+  get isNetwork(): boolean {
+    return this.status === 0;
+  }
+}
+
+interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  token?: string;
+  timeoutMs?: number;
+}
+
+export async function apiFetch<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 15_000);
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: controller.signal,
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch (err) {
+    throw new ApiError(0, controller.signal.aborted ? 'TIMEOUT' : 'NETWORK', err instanceof Error ? err.message : String(err));
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const text = await response.text().catch(() => '');
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+
+  if (!response.ok) {
+    const body = (data ?? {}) as { code?: unknown; message?: unknown; error?: unknown };
+    const code = typeof body.code === 'string' ? body.code : `HTTP_${response.status}`;
+    const message =
+      typeof body.message === 'string'
+        ? body.message
+        : typeof body.error === 'string'
+          ? body.error
+          : response.statusText || `HTTP ${response.status}`;
+    throw new ApiError(response.status, code, message);
+  }
+  return data as T;
+}
+
+export const api = {
+  login: (username: string, password: string) =>
+    apiFetch<LoginResult>('/api/auth/login', { method: 'POST', body: { username, password } }),
+
+  health: () => apiFetch<Health>('/api/health'),
+
+  listRooms: (token: string) => apiFetch<{ rooms: Room[] }>('/api/rooms', { token }),
+
+  createRoom: (token: string, title: string, mode: RoomMode) =>
+    apiFetch<Room>('/api/rooms', { method: 'POST', token, body: { title, mode } }),
+
+  createInvitation: (token: string, roomId: string, input: { displayName: string; role: PartyRole; ttlMinutes?: number }) =>
+    apiFetch<CreatedInvitation>(`/api/rooms/${encodeURIComponent(roomId)}/invitations`, {
+      method: 'POST',
+      token,
+      body: input,
+    }),
+
+  getInvitation: (inviteToken: string) => apiFetch<InvitationInfo>('/api/invitation', { token: inviteToken }),
+};

@@ -1,0 +1,258 @@
+/** Staff console (/console): sign-in → rooms (create, invite) → enter a room's media. */
+import { api, ApiError, type Room } from '../api.ts';
+import { clear, h, syncViewportHeight } from '../dom.ts';
+import { bindText, modeKey, roleKey, setupLangToggle, type I18nKey } from '../i18n.ts';
+import { DevicePreview, type PreviewResult } from '../room/preview.ts';
+import { exposeForTests, RoomSession, type StateDetail } from '../room/session.ts';
+import { RoomView } from '../room/view.ts';
+import { keepScreenAwake } from '../room/wakelock.ts';
+import { endCopy, messageScreen } from '../ui.ts';
+import { clearStaff, loadStaff, saveStaff, type StaffSession } from './auth.ts';
+import { inviteForm } from './invite.ts';
+import { roomsView } from './rooms.ts';
+
+type View = 'login' | 'rooms' | 'room';
+
+const app = document.getElementById('app') as HTMLElement;
+const userInfo = document.getElementById('user-info') as HTMLElement;
+const logoutBtn = document.getElementById('logout-btn') as HTMLButtonElement;
+
+let staff: StaffSession | undefined = loadStaff();
+let activeSession: RoomSession | undefined;
+let activeView: RoomView | undefined;
+let activePreview: DevicePreview | undefined;
+let releaseWake: (() => void) | undefined;
+
+const token = (): string => staff?.token ?? '';
+
+function setView(view: View, state?: string): void {
+  document.body.dataset.view = view;
+  if (state) document.body.dataset.state = state;
+  else delete document.body.dataset.state;
+}
+
+function mount(el: HTMLElement): void {
+  clear(app);
+  app.append(el);
+}
+
+/** Stops any media of the current room without telling the server (used on navigation). */
+function stopRoom(): void {
+  activePreview?.destroy();
+  activePreview = undefined;
+  activeView?.destroy();
+  activeView = undefined;
+  releaseWake?.();
+  releaseWake = undefined;
+  const session = activeSession;
+  activeSession = undefined;
+  exposeForTests(undefined);
+  if (session && session.state !== 'left' && session.state !== 'closed') void session.leave();
+}
+
+function renderUser(): void {
+  clear(userInfo);
+  logoutBtn.hidden = !staff;
+  if (!staff) return;
+  const key = roleKey(staff.user.role);
+  userInfo.append(
+    h('span', { class: 'user-name', text: staff.user.displayName || staff.user.username }),
+    h('span', { class: 'chip', ...(key ? { i18n: key } : { text: staff.user.role }) }),
+  );
+}
+
+function signOut(message?: I18nKey): void {
+  stopRoom();
+  clearStaff();
+  staff = undefined;
+  renderUser();
+  showLogin(message);
+}
+
+function showLogin(message?: I18nKey): void {
+  setView('login');
+  const username = h('input', { id: 'username', attrs: { type: 'text', name: 'username', autocomplete: 'username', required: true } });
+  const password = h('input', {
+    id: 'password',
+    attrs: { type: 'password', name: 'password', autocomplete: 'current-password', required: true },
+  });
+  const submit = h('button', { id: 'login-btn', class: 'btn btn-primary btn-block', attrs: { type: 'submit' }, i18n: 'console.login' });
+  const error = h('p', { class: 'form-error', attrs: { role: 'alert', hidden: !message } });
+  if (message) bindText(error, message);
+
+  const form = h(
+    'form',
+    { id: 'login-form', class: 'stack', attrs: { novalidate: true } },
+    h('label', { class: 'field' }, h('span', { class: 'field-label', i18n: 'console.username' }), username),
+    h('label', { class: 'field' }, h('span', { class: 'field-label', i18n: 'console.password' }), password),
+    error,
+    submit,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!username.value.trim() || !password.value) {
+      bindText(error, 'console.required');
+      error.hidden = false;
+      (username.value.trim() ? password : username).focus();
+      return;
+    }
+    error.hidden = true;
+    submit.disabled = true;
+    bindText(submit, 'console.loggingIn');
+    api
+      .login(username.value.trim(), password.value)
+      .then((result) => {
+        staff = saveStaff(result);
+        renderUser();
+        showRooms();
+      })
+      .catch((err: unknown) => {
+        if (err instanceof ApiError && (err.status === 401 || err.status === 400 || err.status === 403)) {
+          bindText(error, 'console.loginFailed');
+        } else if (err instanceof ApiError && err.isNetwork) {
+          bindText(error, 'common.networkError');
+        } else {
+          bindText(error, 'console.loadFailed', { message: err instanceof Error ? err.message : String(err) });
+        }
+        error.hidden = false;
+        password.select();
+      })
+      .finally(() => {
+        submit.disabled = false;
+        bindText(submit, 'console.login');
+      });
+  });
+
+  mount(
+    h(
+      'section',
+      { class: 'screen screen-center' },
+      h(
+        'div',
+        { class: 'panel login-panel' },
+        h('h1', { class: 'panel-title', i18n: 'console.loginTitle' }),
+        h('p', { class: 'muted small', i18n: 'app.tagline' }),
+        form,
+      ),
+    ),
+  );
+  username.focus();
+}
+
+function showRooms(): void {
+  stopRoom();
+  setView('rooms');
+  mount(
+    roomsView({
+      token,
+      onEnter: (room) => void showRoomPreview(room),
+      onAuthError: () => signOut('console.sessionExpired'),
+    }),
+  );
+}
+
+function roomHeader(room: Room): HTMLElement {
+  const mode = modeKey(room.mode);
+  return h(
+    'div',
+    { class: 'invite-card room-card-head' },
+    h(
+      'button',
+      { class: 'btn btn-ghost back-btn', attrs: { type: 'button' }, on: { click: () => showRooms() } },
+      h('span', { text: '← ' }),
+      h('span', { i18n: 'console.backToRooms' }),
+    ),
+    h('div', { class: 'invite-room', text: room.title }),
+    mode ? h('span', { class: `chip chip-${room.mode}`, i18n: mode }) : null,
+  );
+}
+
+async function showRoomPreview(room: Room): Promise<void> {
+  stopRoom();
+  setView('room', 'preview');
+  const preview = new DevicePreview({
+    header: roomHeader(room),
+    joinLabel: 'preview.enter',
+    onJoin: (media) => enterRoom(room, media),
+  });
+  activePreview = preview;
+  mount(h('div', { class: 'console-preview' }, preview.el));
+  await preview.start();
+}
+
+function enterRoom(room: Room, media: PreviewResult): void {
+  activePreview = undefined;
+  if (!staff) return signOut();
+  setView('room', 'joining');
+  const session = new RoomSession({
+    token: staff.token,
+    roomId: room.id,
+    displayName: staff.user.displayName || staff.user.username,
+    role: staff.user.role,
+    audioTrack: media.audioTrack,
+    videoTrack: media.videoTrack,
+    capture: media.choice,
+  });
+  const view = new RoomView(session, {
+    layout: 'console',
+    title: room.title,
+    mode: room.mode,
+    sidebarExtra: inviteForm({
+      roomId: room.id,
+      token,
+      onAuthError: () => signOut('console.sessionExpired'),
+      compact: true,
+    }),
+  });
+  activeSession = session;
+  activeView = view;
+  releaseWake = keepScreenAwake();
+  mount(view.el);
+  exposeForTests(session);
+
+  session.on('state', (state, detail) => {
+    if (activeSession !== session) return;
+    if (state === 'left' || state === 'closed') {
+      view.destroy();
+      activeView = undefined;
+      releaseWake?.();
+      releaseWake = undefined;
+      if (detail.reason === 'auth') return signOut('console.sessionExpired');
+      return showEnd(room, state, detail);
+    }
+    setView('room', state);
+  });
+  session.start();
+}
+
+function showEnd(room: Room, state: 'left' | 'closed', detail: StateDetail): void {
+  setView('room', state);
+  const copy = endCopy(detail.reason);
+  mount(
+    messageScreen({
+      tone: copy.tone,
+      title: copy.title,
+      body: copy.body,
+      bodyArgs: { message: detail.error?.message ?? '' },
+      actions: [
+        ...(copy.rejoin ? [{ id: 'rejoin-btn', label: 'end.rejoin' as const, primary: true, onClick: () => void showRoomPreview(room) }] : []),
+        { id: 'back-btn', label: 'console.backToRooms', onClick: () => showRooms() },
+      ],
+    }),
+  );
+}
+
+syncViewportHeight();
+setupLangToggle(document.getElementById('lang-btn') as HTMLButtonElement | null);
+logoutBtn.addEventListener('click', () => signOut());
+renderUser();
+if (staff) showRooms();
+else showLogin();
+// Version shown in the footer helps support calls; failure here is harmless.
+void api
+  .health()
+  .then((health) => {
+    const el = document.getElementById('server-version');
+    if (el && health.version) el.textContent = `v${health.version}`;
+  })
+  .catch(() => undefined);
