@@ -34,7 +34,11 @@ try {
     const room = await server.rooms.create(staff, { title: `bench ${r}`, mode: 'face_to_face' });
     const invites = await Promise.all(
       Array.from({ length: peersPerRoom }, (_, p) =>
-        server.auth.issueInvitation(staff, { roomId: room.id, displayName: `peer ${r}.${p}`, role: p === 0 ? 'applicant' : 'respondent' }),
+        server.invitations.issue(
+          staff,
+          { roomId: room.id, displayName: `peer ${r}.${p}`, role: p === 0 ? 'applicant' : 'respondent' },
+          { ip: '127.0.0.1' },
+        ),
       ),
     );
     const results = await Promise.all(

@@ -9,8 +9,4 @@ cd "$(dirname "$0")/.."
 npx tsc --noEmit -p tsconfig.json
 npx vitest run --project node
 
-if [[ $(id -u) -eq 0 ]] && command -v unshare >/dev/null; then
-  unshare -n bash -c 'ip link set lo up && npx vitest run --project browser'
-else
-  npx vitest run --project browser
-fi
+bash scripts/loopback-only.sh npx vitest run --project browser

@@ -5,7 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
+import path from 'node:path';
 import fastifyJwt from '@fastify/jwt';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.ts';
 import { AuthService, type JwtCodec } from './auth/authService.ts';
@@ -16,6 +19,16 @@ import { authRoutes } from './http/routes/auth.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { pageRoutes } from './http/routes/pages.ts';
 import { roomRoutes } from './http/routes/rooms.ts';
+import { applicationRoutes } from './http/routes/applications.ts';
+import { caseRoutes } from './http/routes/cases.ts';
+import { organisationRoutes } from './http/routes/organisations.ts';
+import { ApplicationService } from './cases/applications.ts';
+import { LocalCaseEventBus } from './cases/caseEvents.ts';
+import { CaseService } from './cases/caseService.ts';
+import { EvidenceStorage, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES } from './cases/evidenceFiles.ts';
+import { OrganisationService } from './organisations/organisationService.ts';
+import { InvitationService } from './rooms/invitations.ts';
+import { attachProgressNamespace } from './signalling/progressNamespace.ts';
 import { WorkerPool } from './media/workerPool.ts';
 import { LiveRooms } from './rooms/liveRooms.ts';
 import { RoomService } from './rooms/roomService.ts';
@@ -37,6 +50,10 @@ export interface YuntingServer {
   pool: WorkerPool;
   auth: AuthService;
   rooms: RoomService;
+  invitations: InvitationService;
+  cases: CaseService;
+  applications: ApplicationService;
+  organisations: OrganisationService;
   liveRooms: LiveRooms;
   /** Set once listening: the origin invitation links point at. */
   publicUrl(): string;
@@ -73,23 +90,32 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     sign: (payload, options) => app.jwt.sign(payload, { expiresIn: options.expiresIn }),
     verify: (token) => app.jwt.verify<TokenClaims & { exp?: number }>(token),
   };
-  const auth = new AuthService(
-    db,
-    jwt,
-    { staffTokenTtlSeconds: config.staffTokenTtlSeconds, inviteTtlSeconds: config.inviteTtlSeconds, publicUrl },
-    app.log,
-  );
+  const auth = new AuthService(db, jwt, { staffTokenTtlSeconds: config.staffTokenTtlSeconds }, app.log);
   const generatedAdminPassword = await auth.ensureFirstAdmin(config.adminUsername, config.adminPassword);
-  const rooms = new RoomService(db);
+  const caseEvents = new LocalCaseEventBus();
+  const storage = new EvidenceStorage(path.join(config.dataDir, 'evidence'));
+  const rooms = new RoomService(db, auth);
+  const invitations = new InvitationService(db, auth, { inviteTtlSeconds: config.inviteTtlSeconds, publicUrl });
+  const cases = new CaseService(db, caseEvents, config.sla, config.massDispute);
+  const applications = new ApplicationService(db, storage, caseEvents);
+  const organisations = new OrganisationService(db, auth);
   const liveRooms = new LiveRooms(pool, app.log);
 
   installErrorHandler(app);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyMultipart, {
+    limits: { fileSize: MAX_EVIDENCE_BYTES, files: MAX_EVIDENCE_FILES + 1, fields: 5, fieldSize: 64 * 1024, parts: MAX_EVIDENCE_FILES + 6 },
+  });
   await app.register(healthRoutes, { pool });
   await app.register(authRoutes, { auth });
-  await app.register(roomRoutes, { auth, rooms });
+  await app.register(organisationRoutes, { auth, organisations });
+  await app.register(applicationRoutes, { applications, cases });
+  await app.register(caseRoutes, { auth, cases, storage, db });
+  await app.register(roomRoutes, { auth, rooms, invitations, cases });
   await app.register(pageRoutes, { clientDir: config.clientDir });
 
-  const io = attachSignalling(app.server, { auth, liveRooms, log: app.log });
+  const io = attachSignalling(app.server, { rooms, cases, liveRooms, log: app.log });
+  attachProgressNamespace(io as never, { auth, cases, events: caseEvents, db, log: app.log });
 
   let closing: Promise<void> | undefined;
   const server: YuntingServer = {
@@ -99,6 +125,10 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     pool,
     auth,
     rooms,
+    invitations,
+    cases,
+    applications,
+    organisations,
     liveRooms,
     publicUrl,
     generatedAdminPassword,

@@ -50,6 +50,10 @@ export interface Config {
   peerGraceSeconds: number;
   /** Explicit ffmpeg binary; resolved by server/recording/ffmpegBinary.ts when unset. */
   ffmpegBin: string | undefined;
+  /** Service promise: respond within this many minutes of submission, resolve within this many days of acceptance. */
+  sla: { responseMinutes: number; resolutionDays: number };
+  /** Early warning: at least minCases applications naming one employer within windowDays. */
+  massDispute: { minCases: number; windowDays: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -112,6 +116,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     peerGraceSeconds: int(env, 'PEER_GRACE_SECONDS', 30),
     ffmpegBin: env.FFMPEG_BIN || undefined,
+    sla: { responseMinutes: int(env, 'SLA_RESPONSE_MINUTES', 60), resolutionDays: int(env, 'SLA_RESOLUTION_DAYS', 7) },
+    massDispute: { minCases: int(env, 'MASS_DISPUTE_MIN_CASES', 5), windowDays: int(env, 'MASS_DISPUTE_WINDOW_DAYS', 30) },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ParticipantRole } from '../../server/signalling/protocol.ts';
+import { getLang } from './i18n.ts';
 
 export type StaffRole = Extract<ParticipantRole, 'admin' | 'mediator' | 'arbitrator' | 'clerk'>;
 export type PartyRole = Exclude<ParticipantRole, StaffRole>;
@@ -83,7 +84,8 @@ interface RequestOptions {
 }
 
 export async function apiFetch<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // Messages a party reads come back in the page's language, not the browser's.
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': getLang() === 'en' ? 'en' : 'zh-CN' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
 
@@ -147,5 +149,9 @@ export const api = {
       body: input,
     }),
 
-  getInvitation: (inviteToken: string) => apiFetch<InvitationInfo>('/api/invitation', { token: inviteToken }),
+  /** Exchanges the one-time link (or the typed 8-digit code) for this phone's own party token. */
+  redeemInvitation: (credential: { token: string } | { shortCode: string }) =>
+    apiFetch<{ partyToken: string; expiresAt: string }>('/api/invitations/redeem', { method: 'POST', body: credential }),
+
+  getInvitation: (partyToken: string) => apiFetch<InvitationInfo>('/api/invitation', { token: partyToken }),
 };

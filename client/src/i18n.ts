@@ -34,6 +34,9 @@ const zh = {
   'common.serverError': '服务器暂时无法响应，请稍后重试。',
 
   'invite.loading': '正在核验邀请链接…',
+  'invite.codeTitle': '输入邀请码',
+  'invite.codeBody': '请输入调解员或仲裁委工作人员发给您的8位数字邀请码。',
+  'invite.codeSubmit': '确定',
   'invite.invalidTitle': '邀请链接无效',
   'invite.invalidBody': '该链接已过期、已被撤销或不完整。请联系调解员或仲裁委工作人员重新发送邀请链接。',
   'invite.missingToken': '链接中缺少邀请码。请从短信或微信中完整打开邀请链接。',
@@ -171,6 +174,9 @@ const en: Record<I18nKey, string> = {
   'common.serverError': 'The server is not responding. Please try again later.',
 
   'invite.loading': 'Checking your invitation…',
+  'invite.codeTitle': 'Enter your invitation code',
+  'invite.codeBody': 'Type the 8-digit code the mediator or the arbitration staff sent you.',
+  'invite.codeSubmit': 'Continue',
   'invite.invalidTitle': 'Invalid invitation link',
   'invite.invalidBody':
     'This link has expired, been revoked or is incomplete. Please ask the mediator or tribunal staff for a new invitation link.',

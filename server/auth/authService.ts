@@ -1,17 +1,16 @@
 /**
- * Staff login, invitations and token checks. Routes and the socket
- * handshake call this; it calls the store.
+ * Staff accounts and logins, and turning any bearer token into an actor the
+ * policy understands. Routes and the socket handshake call this.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import { AppError, forbidden, notFound, unauthorized } from '../errors.ts';
+import { AppError, unauthorized } from '../errors.ts';
 import type { Db } from '../store/database.ts';
+import { findInvitation } from '../store/repositories/rooms.ts';
 import { countUsers, findUserById, findUserByUsername, insertUser } from '../store/repositories/users.ts';
-import { findInvitation, findRoom, insertInvitation } from '../store/repositories/rooms.ts';
-import type { SocketIdentity } from '../signalling/protocol.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { can, type Actor, type PartyRole, type StaffRole } from './policy.ts';
-import type { InviteClaims, StaffClaims, TokenClaims, VerifiedInvite } from './tokens.ts';
+import type { Actor, StaffActor, StaffRole } from './policy.ts';
+import type { PartyClaims, StaffClaims, TokenClaims } from './tokens.ts';
 
 export interface JwtCodec {
   sign(payload: TokenClaims, options: { expiresIn: number }): string;
@@ -23,16 +22,19 @@ export interface StaffUser {
   username: string;
   displayName: string;
   role: StaffRole;
+  organisationId: string | null;
 }
 
-// A precomputed hash so that unknown usernames cost the same time as wrong passwords.
+// Unknown usernames cost the same time as wrong passwords.
 const dummyHash = hashPassword(randomBytes(16).toString('hex'));
+
+export type PartyActor = Extract<Actor, { kind: 'party' }> & { roomId: string; invitationId: string };
 
 export class AuthService {
   constructor(
     private readonly db: Db,
-    private readonly jwt: JwtCodec,
-    private readonly options: { staffTokenTtlSeconds: number; inviteTtlSeconds: number; publicUrl: () => string },
+    readonly jwt: JwtCodec,
+    private readonly options: { staffTokenTtlSeconds: number },
     private readonly log: FastifyBaseLogger,
   ) {}
 
@@ -40,24 +42,36 @@ export class AuthService {
   async ensureFirstAdmin(username: string, password: string | undefined): Promise<string | undefined> {
     if ((await countUsers(this.db)) > 0) return undefined;
     const secret = password ?? randomBytes(9).toString('base64url');
-    await this.createStaff({ username, password: secret, displayName: '系统管理员', role: 'admin' }).catch(async (error) => {
-      // Another server sharing the database may have created it first.
-      if ((await countUsers(this.db)) === 0) throw error;
-    });
+    await this.createStaff({ username, password: secret, displayName: '系统管理员', role: 'admin', organisationId: null }).catch(
+      async (error: unknown) => {
+        // Another server sharing the database may have created it first.
+        if ((await countUsers(this.db)) === 0) throw error;
+      },
+    );
     return password ? undefined : secret;
   }
 
-  async createStaff(input: { username: string; password: string; displayName: string; role: StaffRole }): Promise<StaffUser> {
+  async createStaff(input: {
+    username: string;
+    password: string;
+    displayName: string;
+    role: StaffRole;
+    organisationId: string | null;
+  }): Promise<StaffUser> {
+    if (await findUserByUsername(this.db, input.username)) {
+      throw new AppError('USERNAME_TAKEN', `The username ${input.username} is taken`, 409);
+    }
     const user = {
       id: randomUUID(),
       username: input.username,
       password_hash: await hashPassword(input.password),
       role: input.role,
       display_name: input.displayName,
+      organisation_id: input.organisationId,
       created_at: new Date().toISOString(),
     };
     await insertUser(this.db, user);
-    return { id: user.id, username: user.username, displayName: user.display_name, role: user.role };
+    return { id: user.id, username: user.username, displayName: user.display_name, role: user.role, organisationId: user.organisation_id };
   }
 
   async login(username: string, password: string): Promise<{ token: string; expiresAt: string; user: StaffUser }> {
@@ -71,77 +85,35 @@ export class AuthService {
     return {
       token,
       expiresAt: new Date(Date.now() + this.options.staffTokenTtlSeconds * 1000).toISOString(),
-      user: { id: user.id, username: user.username, displayName: user.display_name, role: user.role },
+      user: { id: user.id, username: user.username, displayName: user.display_name, role: user.role, organisationId: user.organisation_id },
     };
   }
 
-  /** Verifies a staff bearer token and that its user still exists and is enabled. */
-  async verifyStaff(token: string): Promise<Actor & { kind: 'staff' } & { name: string }> {
+  /** A staff bearer token whose user still exists and is enabled. Role and organisation come from the store, not the token. */
+  async verifyStaff(token: string): Promise<StaffActor> {
     const claims = this.decode(token);
     if (claims.typ !== 'staff') throw unauthorized('A staff login is required');
     const user = await findUserById(this.db, claims.sub);
     if (!user || user.disabled) throw unauthorized('This account is no longer active');
-    return { kind: 'staff', userId: user.id, role: user.role, name: user.display_name };
+    return { kind: 'staff', userId: user.id, role: user.role, organisationId: user.organisation_id, name: user.display_name };
   }
 
-  async issueInvitation(
-    actor: Actor,
-    input: { roomId: string; displayName: string; role: PartyRole; ttlSeconds?: number },
-  ): Promise<{ token: string; url: string; expiresAt: string; invitationId: string }> {
-    if (!can(actor, 'invitation:create') || actor.kind !== 'staff') throw forbidden('You may not invite to this room');
-    const room = await findRoom(this.db, input.roomId);
-    if (!room) throw notFound('Room');
-    const ttl = input.ttlSeconds ?? this.options.inviteTtlSeconds;
-    const now = new Date();
-    const invitation = {
-      id: randomUUID(),
-      room_id: room.id,
-      display_name: input.displayName,
-      role: input.role,
-      expires_at: new Date(now.getTime() + ttl * 1000).toISOString(),
-      created_by: actor.userId,
-      created_at: now.toISOString(),
-      revoked_at: null,
-    };
-    await insertInvitation(this.db, invitation);
-    const claims: InviteClaims = { typ: 'invite', sub: invitation.id, room: room.id, name: input.displayName, role: input.role };
-    const token = this.jwt.sign(claims, { expiresIn: ttl });
-    const url = `${this.options.publicUrl()}/join?token=${encodeURIComponent(token)}`;
-    return { token, url, expiresAt: invitation.expires_at, invitationId: invitation.id };
-  }
-
-  async verifyInvitation(token: string): Promise<VerifiedInvite> {
+  /** A party token whose invitation has not been withdrawn. */
+  async verifyParty(token: string): Promise<PartyActor> {
     const claims = this.decode(token);
-    if (claims.typ !== 'invite') throw unauthorized('An invitation link is required');
-    const invitation = await findInvitation(this.db, claims.sub);
-    if (!invitation || invitation.room_id !== claims.room) throw unauthorized('This invitation does not exist');
-    if (invitation.revoked_at) throw unauthorized('This invitation was withdrawn');
-    return {
-      invitationId: invitation.id,
-      roomId: invitation.room_id,
-      displayName: invitation.display_name,
-      role: invitation.role as PartyRole,
-      expiresAt: invitation.expires_at,
-    };
+    if (claims.typ !== 'party') throw unauthorized('An invitation is required');
+    return this.partyFromClaims(claims);
   }
 
-  /** Who a socket is, from its handshake: an invitation (bound to its room) or a staff token plus a room id. */
-  async identifySocket(token: string, requestedRoomId: string | undefined): Promise<SocketIdentity> {
+  /** Any bearer token a request may carry: a staff login or a party token. */
+  async actorFromToken(token: string): Promise<StaffActor | PartyActor> {
     const claims = this.decode(token);
-    if (claims.typ === 'invite') {
-      const invite = await this.verifyInvitation(token);
-      if (requestedRoomId && requestedRoomId !== invite.roomId) throw forbidden('This invitation is for another room');
-      return { roomId: invite.roomId, displayName: invite.displayName, role: invite.role, subject: `invite:${invite.invitationId}` };
-    }
-    const staff = await this.verifyStaff(token);
-    if (!requestedRoomId) throw new AppError('INVALID_PAYLOAD', 'Staff must name the room to enter');
-    if (!can(staff, 'room:enter')) throw forbidden('You may not enter this room');
-    const room = await findRoom(this.db, requestedRoomId);
-    if (!room) throw notFound('Room');
-    return { roomId: room.id, displayName: staff.name, role: staff.role, subject: `staff:${staff.userId}` };
+    if (claims.typ === 'staff') return this.verifyStaff(token);
+    if (claims.typ === 'party') return this.partyFromClaims(claims);
+    throw unauthorized('Open the invitation link first');
   }
 
-  private decode(token: string): TokenClaims {
+  decode(token: string): TokenClaims {
     try {
       return this.jwt.verify(token);
     } catch (error) {
@@ -149,5 +121,19 @@ export class AuthService {
       const expired = (error as { code?: string }).code === 'FAST_JWT_EXPIRED';
       throw unauthorized(expired ? 'This link or login has expired' : 'Invalid token');
     }
+  }
+
+  private async partyFromClaims(claims: PartyClaims): Promise<PartyActor> {
+    const invitation = await findInvitation(this.db, claims.sub);
+    if (!invitation || invitation.room_id !== claims.room) throw unauthorized('This invitation does not exist');
+    if (invitation.revoked_at) throw unauthorized('This invitation was withdrawn');
+    return {
+      kind: 'party',
+      role: claims.role,
+      caseId: claims.case,
+      roomId: claims.room,
+      invitationId: invitation.id,
+      name: invitation.display_name,
+    };
   }
 }

@@ -1,6 +1,11 @@
 /**
  * The one place that decides who may do what. HTTP routes and socket
  * handlers ask `can()`; nothing else compares roles.
+ *
+ * "Own" means: for a clerk or an admin, a case of their organisation (an
+ * admin without organisation runs the platform and owns everything); for a
+ * mediator or arbitrator, a case assigned to them; for a party, the case
+ * their invitation or tracking code belongs to.
  */
 import type { ParticipantRole } from '../signalling/protocol.ts';
 
@@ -9,25 +14,94 @@ export const staffRoles: readonly StaffRole[] = ['admin', 'mediator', 'arbitrato
 export const partyRoles = ['applicant', 'respondent', 'applicant_agent', 'respondent_agent', 'expert', 'witness'] as const;
 export type PartyRole = (typeof partyRoles)[number];
 
-export type Actor = { kind: 'staff'; userId: string; role: StaffRole } | { kind: 'party'; role: ParticipantRole; roomId: string };
+export type Actor =
+  | { kind: 'staff'; userId: string; role: StaffRole; organisationId: string | null; name: string }
+  | { kind: 'party'; role: ParticipantRole; caseId: string | null; roomId: string | null; invitationId: string | null; name: string };
+
+export type StaffActor = Extract<Actor, { kind: 'staff' }>;
+
+/** What an action is done to: enough facts to tell "own" from "foreign". */
+export interface CaseScope {
+  caseId: string | null;
+  organisationId: string | null;
+  assignedUserId: string | null;
+  /** For rooms without a case: who created it. */
+  createdBy?: string | null;
+}
 
 export type Action =
-  | 'room:create'
-  | 'room:list'
+  | 'organisation:manage'
+  | 'staff:manage'
+  | 'stats:view'
+  | 'case:list'
+  | 'case:view'
+  | 'case:accept'
+  | 'case:assign'
+  | 'case:schedule'
+  | 'case:close'
+  | 'case:audit'
+  | 'evidence:upload'
+  | 'counterclaim:file'
   | 'invitation:create'
-  /** Enter a room's media as staff (host or clerk). */
+  | 'followup:create'
+  | 'rating:submit'
+  | 'room:create'
   | 'room:enter';
 
-const staffMatrix: Record<Action, readonly StaffRole[]> = {
-  'room:create': ['admin', 'mediator', 'arbitrator', 'clerk'],
-  'room:list': ['admin', 'mediator', 'arbitrator', 'clerk'],
-  'invitation:create': ['admin', 'mediator', 'arbitrator', 'clerk'],
-  'room:enter': ['admin', 'mediator', 'arbitrator', 'clerk'],
+type Rule = 'never' | 'any' | 'own';
+
+/** Per action and role: who may, and whether the case must be their own. Actions without a scope only know 'any'/'never'. */
+const matrix: Record<Action, Partial<Record<ParticipantRole, Rule>>> = {
+  'organisation:manage': { admin: 'own' },
+  'staff:manage': { admin: 'own' },
+  'stats:view': { admin: 'any', clerk: 'any' },
+  'case:list': { admin: 'any', clerk: 'any', mediator: 'any', arbitrator: 'any' },
+  'case:view': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own', applicant: 'own', respondent: 'own' },
+  'case:accept': { admin: 'own', clerk: 'own' },
+  'case:assign': { admin: 'own', clerk: 'own' },
+  'case:schedule': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
+  'case:close': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
+  'case:audit': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
+  'evidence:upload': {
+    admin: 'own',
+    clerk: 'own',
+    mediator: 'own',
+    arbitrator: 'own',
+    applicant: 'own',
+    respondent: 'own',
+    applicant_agent: 'own',
+    respondent_agent: 'own',
+  },
+  'counterclaim:file': { respondent: 'own', respondent_agent: 'own' },
+  'invitation:create': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
+  'followup:create': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
+  'rating:submit': { applicant: 'own', respondent: 'own', applicant_agent: 'own', respondent_agent: 'own' },
+  'room:create': { admin: 'any', clerk: 'any', mediator: 'any', arbitrator: 'any' },
+  'room:enter': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
 };
 
-export function can(actor: Actor, action: Action): boolean {
-  if (actor.kind === 'party') return false; // parties act only through their invitation, never on the API
-  return staffMatrix[action].includes(actor.role);
+function owns(actor: Actor, scope: CaseScope): boolean {
+  if (actor.kind === 'party') return scope.caseId !== null && actor.caseId === scope.caseId;
+  // A room made without a case belongs to whoever made it (and to admins).
+  if (scope.caseId === null) return actor.role === 'admin' || scope.createdBy === actor.userId;
+  switch (actor.role) {
+    case 'admin':
+      return actor.organisationId === null || actor.organisationId === scope.organisationId;
+    case 'clerk':
+      return actor.organisationId !== null && actor.organisationId === scope.organisationId;
+    case 'mediator':
+    case 'arbitrator':
+      return scope.assignedUserId === actor.userId;
+  }
+}
+
+export function can(actor: Actor, action: Action, scope?: CaseScope): boolean {
+  const rule = matrix[action][actor.role] ?? 'never';
+  if (rule === 'never') return false;
+  if (rule === 'any') return true;
+  // 'own' with no scope: organisation-level actions (an admin managing their own organisation).
+  if (!scope) return actor.kind === 'staff';
+  return owns(actor, scope);
 }
 
 export function isStaffRole(role: string): role is StaffRole {

@@ -1,7 +1,7 @@
-/** The two kinds of bearer token and their claims. Both are JWTs signed with the server secret. */
-import type { ParticipantRole } from '../signalling/protocol.ts';
+/** The bearer tokens the server hands out. All are JWTs signed with the server secret. */
 import type { PartyRole, StaffRole } from './policy.ts';
 
+/** A staff login. */
 export interface StaffClaims {
   typ: 'staff';
   sub: string;
@@ -9,21 +9,21 @@ export interface StaffClaims {
   name: string;
 }
 
-/** Bound to one room, one person and one role; `sub` is the stored invitation's id. */
+/** What an invitation link carries: redeemable once, for a party token. `sub` is the invitation's id. */
 export interface InviteClaims {
   typ: 'invite';
   sub: string;
   room: string;
+}
+
+/** A redeemed invitation: the party's credential for its room and case until the invitation expires. */
+export interface PartyClaims {
+  typ: 'party';
+  sub: string;
+  room: string;
+  case: string | null;
   name: string;
   role: PartyRole;
 }
 
-export type TokenClaims = StaffClaims | InviteClaims;
-
-export interface VerifiedInvite {
-  invitationId: string;
-  roomId: string;
-  displayName: string;
-  role: ParticipantRole;
-  expiresAt: string;
-}
+export type TokenClaims = StaffClaims | InviteClaims | PartyClaims;

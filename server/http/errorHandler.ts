@@ -1,9 +1,19 @@
 /** One error handler: the full error goes to the log; clients see a code and a message (generic for 5xx). */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError } from '../errors.ts';
+import { AppError, LocalizedError } from '../errors.ts';
+import { langOf } from '../messages.ts';
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof LocalizedError) {
+      return reply.status(error.statusCode).send({
+        statusCode: error.statusCode,
+        code: error.code,
+        error: error.name,
+        message: error.localized(langOf(request.headers['accept-language'])),
+        ...(error.field ? { field: error.field } : {}),
+      });
+    }
     if (error instanceof AppError) {
       return reply.status(error.statusCode).send({
         statusCode: error.statusCode,

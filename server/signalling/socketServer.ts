@@ -9,7 +9,8 @@ import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.ts';
-import type { AuthService } from '../auth/authService.ts';
+import type { RoomService } from '../rooms/roomService.ts';
+import type { CaseService } from '../cases/caseService.ts';
 import type { LiveRooms } from '../rooms/liveRooms.ts';
 import type { Notify } from '../media/mediaPeer.ts';
 import { ErrorCode } from './protocol.ts';
@@ -25,7 +26,8 @@ const HandshakeAuth = TypeCompiler.Compile(
 );
 
 export interface SignallingDeps {
-  auth: AuthService;
+  rooms: RoomService;
+  cases: CaseService;
   liveRooms: LiveRooms;
   log: FastifyBaseLogger;
 }
@@ -44,7 +46,7 @@ export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): 
       next(Object.assign(new Error('A token is required to connect'), { data: { code: ErrorCode.Unauthorized } }));
       return;
     }
-    deps.auth
+    deps.rooms
       .identifySocket(auth.token, auth.roomId)
       .then((identity) => {
         socket.data.identity = identity;
@@ -69,7 +71,7 @@ function onConnection(socket: YuntingSocket, deps: SignallingDeps): void {
     // A connection told it is finished is cut once the message is out.
     if (event === 'room:closed') setImmediate(() => socket.disconnect(true));
   };
-  serveRequests(socket, mediaHandlers(socket, deps.liveRooms, notify), log);
+  serveRequests(socket, mediaHandlers(socket, deps, notify), log);
   socket.on('disconnect', (reason) => {
     log.debug({ reason }, 'socket disconnected');
     const peerId = socket.data.peerId;

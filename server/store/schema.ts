@@ -1,5 +1,21 @@
-/** Row types of every table, as Kysely sees them. Times are ISO-8601 UTC text on both databases. */
-import type { Generated, Selectable, Insertable } from 'kysely';
+/** Row types of every table, as Kysely sees them. Times are ISO-8601 UTC text on both databases; money is integer cents. */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** bigint columns come back as strings from PostgreSQL and numbers from SQLite. */
+type Cents = ColumnType<number | string, number, number>;
+
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  kind: 'arbitration_commission' | 'mediation_organisation';
+  /** GB/T 2260 six-digit administrative code of the county (or city, province), plus street suffix if any. */
+  region_code: string;
+  province: string;
+  city: string;
+  county: string;
+  street: string;
+  created_at: string;
+}
 
 export interface UsersTable {
   id: string;
@@ -9,6 +25,120 @@ export interface UsersTable {
   display_name: string;
   disabled: Generated<number>;
   created_at: string;
+  organisation_id: string | null;
+}
+
+export type CaseStatus =
+  | 'submitted'
+  | 'accepted'
+  | 'rejected'
+  | 'assigned'
+  | 'scheduled'
+  | 'in_session'
+  | 'agreement_signed'
+  | 'ruled'
+  | 'closed';
+
+export type DisputeType = 'wage_arrears' | 'work_injury' | 'dismissal' | 'social_insurance' | 'other';
+
+export interface CasesTable {
+  id: string;
+  serial_number: string;
+  tracking_code_hash: string;
+  respondent_code_hash: string | null;
+  idempotency_key: string;
+  status: CaseStatus;
+  dispute_type: DisputeType;
+  region_code: string;
+  organisation_id: string;
+  facts: string;
+  applicant_name: string;
+  applicant_id_number: string;
+  applicant_phone: string;
+  applicant_address: string;
+  applicant_agent_name: string | null;
+  applicant_agent_phone: string | null;
+  employer_name: string;
+  employer_credit_code: string;
+  employer_address: string;
+  employer_contact: string;
+  respondent_agent_name: string | null;
+  respondent_agent_phone: string | null;
+  claimed_cents: Cents;
+  counterclaimed_cents: Cents;
+  recovered_cents: Cents;
+  assigned_user_id: string | null;
+  rejection_reason: string | null;
+  outcome: 'agreement' | 'award' | 'withdrawn' | 'rejected' | null;
+  submitted_at: string;
+  responded_at: string | null;
+  accepted_at: string | null;
+  closed_at: string | null;
+  submitter_ip: string;
+}
+
+export interface ClaimsTable {
+  id: string;
+  case_id: string;
+  filed_by: 'applicant' | 'respondent';
+  position: number;
+  description: string;
+  amount_cents: Cents;
+  created_at: string;
+}
+
+export interface EvidenceTable {
+  id: string;
+  case_id: string;
+  filed_by: string;
+  file_name: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  room_id: string | null;
+  created_at: string;
+}
+
+export interface CaseStatusEventsTable {
+  id: string;
+  case_id: string;
+  status: CaseStatus;
+  note: string | null;
+  at: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  case_id: string | null;
+  actor_kind: 'staff' | 'party' | 'public' | 'system';
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  /** JSON text */
+  detail: string;
+  ip: string | null;
+  at: string;
+}
+
+export interface RatingsTable {
+  id: string;
+  case_id: string;
+  room_id: string;
+  invitation_id: string;
+  rated_user_id: string | null;
+  score: number;
+  comment: string;
+  created_at: string;
+}
+
+export interface FollowUpsTable {
+  id: string;
+  case_id: string;
+  staff_id: string;
+  channel: 'phone' | 'visit' | 'video' | 'sms';
+  performed: number;
+  note: string;
+  at: string;
 }
 
 export interface RoomsTable {
@@ -17,6 +147,10 @@ export interface RoomsTable {
   mode: 'face_to_face' | 'back_to_back' | 'hearing';
   created_by: string;
   created_at: string;
+  case_id: ColumnType<string | null, string | null | undefined, string | null>;
+  scheduled_at: ColumnType<string | null, string | null | undefined, string | null>;
+  started_at: ColumnType<string | null, string | null | undefined, string | null>;
+  host_user_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface InvitationsTable {
@@ -28,15 +162,37 @@ export interface InvitationsTable {
   created_by: string;
   created_at: string;
   revoked_at: string | null;
+  short_code: ColumnType<string | null, string | null | undefined, string | null>;
+  redeemed_at: ColumnType<string | null, string | null | undefined, string | null>;
+  redeemed_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface SerialCountersTable {
+  scope: string;
+  value: number;
 }
 
 export interface Database {
+  organisations: OrganisationsTable;
   users: UsersTable;
   rooms: RoomsTable;
   invitations: InvitationsTable;
+  serial_counters: SerialCountersTable;
+  cases: CasesTable;
+  claims: ClaimsTable;
+  evidence: EvidenceTable;
+  case_status_events: CaseStatusEventsTable;
+  audit_log: AuditLogTable;
+  ratings: RatingsTable;
+  follow_ups: FollowUpsTable;
 }
 
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type Room = Selectable<RoomsTable>;
 export type Invitation = Selectable<InvitationsTable>;
+export type Organisation = Selectable<OrganisationsTable>;
+export type Case = Selectable<CasesTable>;
+export type Claim = Selectable<ClaimsTable>;
+export type Evidence = Selectable<EvidenceTable>;
+export type AuditEntry = Selectable<AuditLogTable>;

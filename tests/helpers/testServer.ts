@@ -12,7 +12,9 @@ export interface TestServer {
   url: string;
   staffToken: string;
   createRoom(title?: string, mode?: 'face_to_face' | 'back_to_back' | 'hearing'): Promise<{ id: string; title: string }>;
-  invite(roomId: string, displayName: string, role?: string): Promise<{ token: string; url: string }>;
+  invite(roomId: string, displayName: string, role?: string): Promise<{ id: string; token: string; url: string; shortCode: string }>;
+  /** Invites and redeems at once: the token a party's phone holds after opening its link. */
+  partyToken(roomId: string, displayName: string, role?: string): Promise<string>;
   api<T = unknown>(method: string, route: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
@@ -41,7 +43,7 @@ export async function startTestServer(overrides: Partial<Omit<Config, 'media' | 
   if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
   const staffToken = login.body.token;
 
-  return {
+  const self: TestServer = {
     server,
     url,
     staffToken,
@@ -52,7 +54,7 @@ export async function startTestServer(overrides: Partial<Omit<Config, 'media' | 
       return res.body;
     },
     async invite(roomId, displayName, role = 'applicant') {
-      const res = await api<{ token: string; url: string }>(
+      const res = await api<{ id: string; token: string; url: string; shortCode: string }>(
         'POST',
         `/api/rooms/${roomId}/invitations`,
         { displayName, role },
@@ -61,9 +63,16 @@ export async function startTestServer(overrides: Partial<Omit<Config, 'media' | 
       if (res.status !== 201) throw new Error(`invite failed: ${JSON.stringify(res.body)}`);
       return res.body;
     },
+    async partyToken(roomId, displayName, role = 'applicant') {
+      const { token } = await self.invite(roomId, displayName, role);
+      const res = await api<{ partyToken: string }>('POST', '/api/invitations/redeem', { token });
+      if (res.status !== 200) throw new Error(`redeem failed: ${JSON.stringify(res.body)}`);
+      return res.body.partyToken;
+    },
     async close() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return self;
 }

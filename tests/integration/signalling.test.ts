@@ -23,7 +23,7 @@ let t: TestServer;
 const sockets: ClientSocket[] = [];
 
 async function partyInRoom(roomId: string, name: string, role = 'applicant') {
-  const { token } = await t.invite(roomId, name, role);
+  const token = await t.partyToken(roomId, name, role);
   const socket = await connect(t.url, { token });
   sockets.push(socket);
   return socket;
@@ -217,8 +217,11 @@ describe('rooms are sealed from each other', () => {
   it('a token for room X cannot connect to room Y', async () => {
     const x = await t.createRoom('X');
     const y = await t.createRoom('Y');
-    const { token } = await t.invite(x.id, '甲');
+    const token = await t.partyToken(x.id, '甲');
     expect(await connectRefused(t.url, { token, roomId: y.id })).toBe('FORBIDDEN');
+    // The link itself is only good for redeeming, never for connecting.
+    const link = await t.invite(x.id, '乙');
+    expect(await connectRefused(t.url, { token: link.token })).toBe('UNAUTHORIZED');
   });
 
   it('a peer cannot consume, pause or use transports of another room', async () => {
@@ -242,7 +245,10 @@ describe('rooms are sealed from each other', () => {
     expect(await connectRefused(t.url, {})).toBe('UNAUTHORIZED');
     expect(await connectRefused(t.url, { token: 'x'.repeat(40) })).toBe('UNAUTHORIZED');
     expect(await connectRefused(t.url, { token: t.staffToken })).toBe('INVALID_PAYLOAD'); // staff must name a room
-    const expired = t.server.app.jwt.sign({ typ: 'invite', sub: 'gone', room: 'r', name: 'n', role: 'applicant' }, { expiresIn: -10 });
+    const expired = t.server.app.jwt.sign(
+      { typ: 'party', sub: 'gone', room: 'r', case: null, name: 'n', role: 'applicant' },
+      { expiresIn: -10 },
+    );
     expect(await connectRefused(t.url, { token: expired })).toBe('UNAUTHORIZED');
   });
 });
@@ -250,7 +256,7 @@ describe('rooms are sealed from each other', () => {
 describe('resilience', () => {
   it('a reconnecting identity replaces its stale peer', async () => {
     const room = await t.createRoom();
-    const { token } = await t.invite(room.id, '吴十');
+    const token = await t.partyToken(room.id, '吴十');
     const first = await connect(t.url, { token });
     const second = await connect(t.url, { token });
     sockets.push(first, second);

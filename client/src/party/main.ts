@@ -11,11 +11,13 @@ import { RoomView } from '../room/view.ts';
 import { keepScreenAwake } from '../room/wakelock.ts';
 import { endCopy, loadingScreen, messageScreen } from '../ui.ts';
 
-type PageState = 'loading' | 'invalid' | 'preview' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'closed';
+type PageState = 'loading' | 'code' | 'invalid' | 'preview' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'closed';
 
 const app = document.getElementById('app') as HTMLElement;
 const params = new URLSearchParams(location.search);
-const token = params.get('token')?.trim() ?? '';
+const inviteToken = params.get('token')?.trim() ?? '';
+/** This phone's own credential once the invitation is redeemed; kept so a reload rejoins without the (one-time) link. */
+let partyToken = '';
 const autojoin = params.get('autojoin') === '1';
 const receiveOnly = params.get('media') === 'none';
 
@@ -46,13 +48,14 @@ function invalidScreen(missing: boolean, detail?: string): void {
 async function boot(): Promise<void> {
   setState('loading');
   mount(loadingScreen('invite.loading'));
-  if (!token) return invalidScreen(true);
+  if (!inviteToken && !partyToken) return codeScreen();
 
   let info: InvitationInfo;
   try {
-    info = await api.getInvitation(token);
+    partyToken ||= await redeemOnce({ token: inviteToken }, `yunting.party.${inviteToken.slice(-32)}`);
+    info = await api.getInvitation(partyToken);
   } catch (err) {
-    if (err instanceof ApiError && err.status >= 400 && err.status < 500) return invalidScreen(false);
+    if (err instanceof ApiError && err.status >= 400 && err.status < 500) return invalidScreen(false, err.message);
     mount(
       messageScreen({
         tone: 'error',
@@ -65,6 +68,54 @@ async function boot(): Promise<void> {
   }
   document.title = `${info.roomTitle} · 云庭`;
   void showPreview(info);
+}
+
+/** Redeems an invitation once per device; later visits reuse the saved party token while it is valid. */
+async function redeemOnce(credential: { token: string } | { shortCode: string }, storageKey: string): Promise<string> {
+  const saved = localStorage.getItem(storageKey);
+  if (saved) {
+    try {
+      await api.getInvitation(saved);
+      return saved;
+    } catch (err) {
+      if (!(err instanceof ApiError && err.isAuth)) throw err;
+      localStorage.removeItem(storageKey);
+    }
+  }
+  const { partyToken: fresh } = await api.redeemInvitation(credential);
+  localStorage.setItem(storageKey, fresh);
+  return fresh;
+}
+
+/** Without a link: the 8-digit code the mediator read out or sent by SMS. */
+function codeScreen(error?: string): void {
+  setState('code');
+  const input = h('input', {
+    id: 'code-input',
+    class: 'input code-input',
+    attrs: { inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '8', pattern: '\\d{8}', placeholder: '12345678' },
+  }) as HTMLInputElement;
+  const submit = async () => {
+    const shortCode = input.value.replace(/\D/g, '');
+    if (shortCode.length !== 8) return codeScreen(undefined);
+    try {
+      partyToken = await redeemOnce({ shortCode }, `yunting.party.code.${shortCode}`);
+      await boot();
+    } catch (err) {
+      codeScreen(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+  mount(
+    messageScreen({
+      tone: error ? 'error' : 'info',
+      title: 'invite.codeTitle',
+      body: 'invite.codeBody',
+      detail: error,
+      extra: input,
+      actions: [{ id: 'code-btn', label: 'invite.codeSubmit', primary: true, onClick: () => void submit() }],
+    }),
+  );
+  input.focus();
 }
 
 function invitationCard(info: InvitationInfo): HTMLElement {
@@ -106,7 +157,7 @@ function enterRoom(info: InvitationInfo, media: PreviewResult): void {
   currentPreview = undefined;
   setState('joining');
   const session = new RoomSession({
-    token,
+    token: partyToken,
     displayName: info.displayName,
     role: info.role,
     audioTrack: media.audioTrack,

@@ -1,28 +1,43 @@
+/** Rooms (ad-hoc or a case's sessions), invitations to them, and what a party does with its invitation. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../../auth/authService.ts';
 import { partyRoles } from '../../auth/policy.ts';
+import type { CaseService } from '../../cases/caseService.ts';
+import type { InvitationService } from '../../rooms/invitations.ts';
 import type { RoomService } from '../../rooms/roomService.ts';
 import type { Room } from '../../store/schema.ts';
-import { bearerToken, requireStaff } from '../auth.ts';
+import { contextOf, requireParty, requireStaff } from '../auth.ts';
+import { IdParams, RoomMode } from '../schemas.ts';
 
-const RoomMode = Type.Union([Type.Literal('face_to_face'), Type.Literal('back_to_back'), Type.Literal('hearing')]);
-const RoomDto = Type.Object({ id: Type.String(), title: Type.String(), mode: RoomMode, createdAt: Type.String() });
-const toDto = (room: Room) => ({ id: room.id, title: room.title, mode: room.mode, createdAt: room.created_at });
-const RoomParams = Type.Object({ roomId: Type.String({ format: 'uuid' }) });
+const RoomDto = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  mode: RoomMode,
+  createdAt: Type.String(),
+  caseId: Type.Union([Type.String(), Type.Null()]),
+  scheduledAt: Type.Union([Type.String(), Type.Null()]),
+});
+const toDto = (room: Room) => ({
+  id: room.id,
+  title: room.title,
+  mode: room.mode,
+  createdAt: room.created_at,
+  caseId: room.case_id,
+  scheduledAt: room.scheduled_at,
+});
 
-export const roomRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; rooms: RoomService }> = async (
-  app,
-  { auth, rooms },
-) => {
+export const roomRoutes: FastifyPluginAsyncTypebox<{
+  auth: AuthService;
+  rooms: RoomService;
+  invitations: InvitationService;
+  cases: CaseService;
+}> = async (app, { auth, rooms, invitations, cases }) => {
   app.post(
     '/api/rooms',
     {
       schema: {
-        body: Type.Object(
-          { title: Type.String({ minLength: 1, maxLength: 120 }), mode: RoomMode },
-          { additionalProperties: false },
-        ),
+        body: Type.Object({ title: Type.String({ minLength: 1, maxLength: 120 }), mode: RoomMode }, { additionalProperties: false }),
         response: { 201: RoomDto },
       },
     },
@@ -39,10 +54,10 @@ export const roomRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; rooms: R
   });
 
   app.post(
-    '/api/rooms/:roomId/invitations',
+    '/api/rooms/:id/invitations',
     {
       schema: {
-        params: RoomParams,
+        params: IdParams,
         body: Type.Object(
           {
             displayName: Type.String({ minLength: 1, maxLength: 40 }),
@@ -51,22 +66,55 @@ export const roomRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; rooms: R
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ token: Type.String(), url: Type.String(), expiresAt: Type.String() }) },
+        response: {
+          201: Type.Object({ id: Type.String(), token: Type.String(), url: Type.String(), shortCode: Type.String(), expiresAt: Type.String() }),
+        },
       },
     },
     async (request, reply) => {
       const actor = await requireStaff(request, auth);
-      const { token, url, expiresAt } = await auth.issueInvitation(actor, {
-        roomId: request.params.roomId,
-        displayName: request.body.displayName.trim(),
-        role: request.body.role,
-        ttlSeconds: request.body.ttlMinutes === undefined ? undefined : request.body.ttlMinutes * 60,
-      });
-      return reply.status(201).send({ token, url, expiresAt });
+      const issued = await invitations.issue(
+        actor,
+        {
+          roomId: request.params.id,
+          displayName: request.body.displayName.trim(),
+          role: request.body.role,
+          ttlSeconds: request.body.ttlMinutes === undefined ? undefined : request.body.ttlMinutes * 60,
+        },
+        contextOf(request),
+      );
+      return reply.status(201).send({ id: issued.invitationId, token: issued.token, url: issued.url, shortCode: issued.shortCode, expiresAt: issued.expiresAt });
     },
   );
 
-  // The phone page shows who the link is for before asking for the camera.
+  app.get('/api/rooms/:id/invitations', { schema: { params: IdParams } }, async (request) => {
+    const actor = await requireStaff(request, auth);
+    return { invitations: await invitations.listForRoom(actor, request.params.id) };
+  });
+
+  app.post('/api/invitations/:id/revoke', { schema: { params: IdParams } }, async (request) => {
+    const actor = await requireStaff(request, auth);
+    await invitations.revoke(actor, request.params.id, contextOf(request));
+    return { ok: true };
+  });
+
+  // The phone exchanges its link (or the typed short code) once for its own token.
+  app.post(
+    '/api/invitations/redeem',
+    {
+      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      schema: {
+        body: Type.Union([
+          Type.Object({ token: Type.String({ minLength: 10, maxLength: 4096 }) }, { additionalProperties: false }),
+          Type.Object({ shortCode: Type.String({ pattern: '^\\d{8}$' }) }, { additionalProperties: false }),
+        ]),
+        response: { 200: Type.Object({ partyToken: Type.String(), expiresAt: Type.String() }) },
+      },
+    },
+    async (request) => invitations.redeem(request.body, { ip: request.ip, userAgent: request.headers['user-agent'] ?? '' }),
+  );
+
+  // The phone page shows who the invitation is for before asking for the camera.
   app.get(
     '/api/invitation',
     {
@@ -79,21 +127,44 @@ export const roomRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; rooms: R
             displayName: Type.String(),
             role: Type.String(),
             expiresAt: Type.String(),
+            caseId: Type.Union([Type.String(), Type.Null()]),
+            scheduledAt: Type.Union([Type.String(), Type.Null()]),
+            sessionStarted: Type.Boolean(),
           }),
         },
       },
     },
     async (request) => {
-      const invite = await auth.verifyInvitation(bearerToken(request));
-      const room = await rooms.get(invite.roomId);
+      const party = await requireParty(request, auth);
+      const { room, invitation } = await invitations.describe(party);
       return {
         roomId: room.id,
         roomTitle: room.title,
         roomMode: room.mode,
-        displayName: invite.displayName,
-        role: invite.role,
-        expiresAt: invite.expiresAt,
+        displayName: invitation.display_name,
+        role: invitation.role,
+        expiresAt: invitation.expires_at,
+        caseId: room.case_id,
+        scheduledAt: room.scheduled_at,
+        sessionStarted: room.started_at !== null,
       };
+    },
+  );
+
+  app.post(
+    '/api/ratings',
+    {
+      schema: {
+        body: Type.Object(
+          { score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.String({ maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const party = await requireParty(request, auth);
+      await cases.rate(party, request.body, contextOf(request));
+      return reply.status(201).send({ ok: true });
     },
   );
 };

@@ -4,11 +4,17 @@ import { AppError } from '../../errors.ts';
 import { MediaPeer, type Notify } from '../../media/mediaPeer.ts';
 import type { MediaRoom } from '../../media/mediaRoom.ts';
 import type { LiveRooms } from '../../rooms/liveRooms.ts';
+import type { CaseService } from '../../cases/caseService.ts';
+import { isStaffRole } from '../../auth/policy.ts';
 import { ErrorCode } from '../protocol.ts';
 import type { RequestHandlers } from '../requests.ts';
 import type { YuntingSocket } from '../types.ts';
 
-export function mediaHandlers(socket: YuntingSocket, liveRooms: LiveRooms, notify: Notify): RequestHandlers {
+export function mediaHandlers(
+  socket: YuntingSocket,
+  { liveRooms, cases }: { liveRooms: LiveRooms; cases: CaseService },
+  notify: Notify,
+): RequestHandlers {
   const identity = socket.data.identity;
 
   const joined = (): { room: MediaRoom; peer: MediaPeer } => {
@@ -35,6 +41,9 @@ export function mediaHandlers(socket: YuntingSocket, liveRooms: LiveRooms, notif
       peer.once('closed', () => {
         if (socket.data.peerId === peer.id) delete socket.data.peerId;
       });
+      if (isStaffRole(identity.role)) {
+        await cases.sessionStarted(room.id, { userId: identity.subject.replace(/^staff:/, ''), name: identity.displayName });
+      }
       return { peerId: peer.id, roomId: room.id, displayName: peer.displayName, role: identity.role, peers: room.peersFor(peer) };
     },
 

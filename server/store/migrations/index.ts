@@ -4,6 +4,7 @@
  * Never edit a migration that has shipped: add the next one.
  */
 import type { Kysely, Migration } from 'kysely';
+import * as cases from './0002_cases.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_users_rooms_invitations': {
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
       await db.schema.dropTable('users').execute();
     },
   },
+  '0002_cases': cases,
 };

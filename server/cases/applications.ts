@@ -1,0 +1,278 @@
+/**
+ * What a worker files from a phone without an account, and what an employer
+ * files back: checked field by field in the page's language, stored in one
+ * transaction with its evidence, or not at all.
+ */
+import { randomUUID } from 'node:crypto';
+import { LocalizedError } from '../errors.ts';
+import type { Db } from '../store/database.ts';
+import type { Insertable } from 'kysely';
+import type { CasesTable, DisputeType } from '../store/schema.ts';
+import { recordAudit } from '../audit/auditLog.ts';
+import { hashCode, isValidCreditCode, isValidPhone, isValidResidentId, randomCode } from './identifiers.ts';
+import { checkEvidence, type EvidenceStorage, type UploadedFile } from './evidenceFiles.ts';
+import { openStatuses } from './workflow.ts';
+import { nextSerialNumber } from './serialNumbers.ts';
+import type { CaseEventBus } from './caseEvents.ts';
+
+export interface ClaimInput {
+  description: string;
+  /** Yuan, at most two decimals. */
+  amount: number;
+}
+
+export interface ApplicationInput {
+  idempotencyKey: string;
+  organisationId: string;
+  disputeType: DisputeType;
+  facts: string;
+  applicant: { name: string; idNumber: string; phone: string; address: string; agent?: { name: string; phone: string } | undefined };
+  employer: { name: string; creditCode: string; address: string; contact: string };
+  claims: ClaimInput[];
+}
+
+export interface CounterclaimInput {
+  serialNumber: string;
+  respondentCode: string;
+  facts: string;
+  claims: ClaimInput[];
+  agent?: { name: string; phone: string } | undefined;
+}
+
+export function toCents(amount: number): number {
+  const cents = Math.round(amount * 100);
+  if (!Number.isFinite(amount) || amount <= 0 || Math.abs(cents - amount * 100) > 1e-6 || cents > 1e12) {
+    throw new LocalizedError('INVALID_AMOUNT', '', 400, 'claims');
+  }
+  return cents;
+}
+
+function checkApplication(input: ApplicationInput): void {
+  const idNumber = input.applicant.idNumber.toUpperCase();
+  if (!isValidResidentId(idNumber)) throw new LocalizedError('INVALID_ID_NUMBER', '', 400, 'applicant.idNumber');
+  if (!isValidCreditCode(input.employer.creditCode.toUpperCase())) {
+    throw new LocalizedError('INVALID_CREDIT_CODE', '', 400, 'employer.creditCode');
+  }
+  if (!isValidPhone(input.applicant.phone)) throw new LocalizedError('INVALID_PHONE', 'applicant.phone', 400, 'applicant.phone');
+  if (input.applicant.agent && !isValidPhone(input.applicant.agent.phone)) {
+    throw new LocalizedError('INVALID_PHONE', 'applicant.agent.phone', 400, 'applicant.agent.phone');
+  }
+  for (const claim of input.claims) toCents(claim.amount);
+}
+
+function evidenceOrThrow(files: UploadedFile[]) {
+  const checked = checkEvidence(files);
+  if ('problem' in checked) {
+    const status = checked.problem.code === 'EVIDENCE_TOO_LARGE' ? 413 : checked.problem.code === 'EVIDENCE_TYPE' ? 415 : 400;
+    throw new LocalizedError(checked.problem.code, checked.problem.fileName, status, 'evidence');
+  }
+  return checked.files;
+}
+
+export class ApplicationService {
+  constructor(
+    private readonly db: Db,
+    private readonly storage: EvidenceStorage,
+    private readonly events: CaseEventBus,
+  ) {}
+
+  async submit(
+    input: ApplicationInput,
+    files: UploadedFile[],
+    context: { ip: string },
+  ): Promise<{ caseId: string; serialNumber: string; trackingCode: string }> {
+    checkApplication(input);
+    const evidence = evidenceOrThrow(files);
+    const organisation = await this.db.selectFrom('organisations').selectAll().where('id', '=', input.organisationId).executeTakeFirst();
+    if (!organisation) throw new LocalizedError('UNKNOWN_REGION', '', 400, 'organisationId');
+
+    const idNumber = input.applicant.idNumber.toUpperCase();
+    const creditCode = input.employer.creditCode.toUpperCase();
+    const replay = await this.db.selectFrom('cases').select('serial_number').where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst();
+    if (replay) throw new LocalizedError('DUPLICATE_APPLICATION', replay.serial_number, 409);
+    const open = await this.db
+      .selectFrom('cases')
+      .select('serial_number')
+      .where('applicant_id_number', '=', idNumber)
+      .where('employer_credit_code', '=', creditCode)
+      .where('dispute_type', '=', input.disputeType)
+      .where('status', 'in', openStatuses)
+      .executeTakeFirst();
+    if (open) throw new LocalizedError('DUPLICATE_APPLICATION', open.serial_number, 409);
+
+    const caseId = randomUUID();
+    const trackingCode = randomCode(8);
+    const now = new Date();
+    const written: string[] = [];
+    try {
+      const serialNumber = await this.db.transaction().execute(async (trx) => {
+        const serial = await nextSerialNumber(trx, organisation.region_code, now);
+        const row: Insertable<CasesTable> = {
+          id: caseId,
+          serial_number: serial,
+          tracking_code_hash: hashCode(trackingCode),
+          respondent_code_hash: null,
+          idempotency_key: input.idempotencyKey,
+          status: 'submitted',
+          dispute_type: input.disputeType,
+          region_code: organisation.region_code,
+          organisation_id: organisation.id,
+          facts: input.facts.trim(),
+          applicant_name: input.applicant.name.trim(),
+          applicant_id_number: idNumber,
+          applicant_phone: input.applicant.phone,
+          applicant_address: input.applicant.address.trim(),
+          applicant_agent_name: input.applicant.agent?.name.trim() ?? null,
+          applicant_agent_phone: input.applicant.agent?.phone ?? null,
+          employer_name: input.employer.name.trim(),
+          employer_credit_code: creditCode,
+          employer_address: input.employer.address.trim(),
+          employer_contact: input.employer.contact.trim(),
+          respondent_agent_name: null,
+          respondent_agent_phone: null,
+          claimed_cents: input.claims.reduce((sum, claim) => sum + toCents(claim.amount), 0),
+          counterclaimed_cents: 0,
+          recovered_cents: 0,
+          assigned_user_id: null,
+          rejection_reason: null,
+          outcome: null,
+          submitted_at: now.toISOString(),
+          responded_at: null,
+          accepted_at: null,
+          closed_at: null,
+          submitter_ip: context.ip,
+        };
+        await trx.insertInto('cases').values(row).execute();
+        await insertClaims(trx, caseId, 'applicant', input.claims, now);
+        await trx
+          .insertInto('case_status_events')
+          .values({ id: randomUUID(), case_id: caseId, status: 'submitted', note: null, at: now.toISOString() })
+          .execute();
+        for (const file of evidence) {
+          const evidenceId = randomUUID();
+          await trx
+            .insertInto('evidence')
+            .values({
+              id: evidenceId,
+              case_id: caseId,
+              filed_by: 'applicant',
+              file_name: file.fileName.slice(0, 200),
+              mime_type: file.mimeType,
+              size_bytes: file.data.length,
+              sha256: file.sha256,
+              room_id: null,
+              created_at: now.toISOString(),
+            })
+            .execute();
+          await this.storage.write(caseId, evidenceId, file.data);
+          written.push(evidenceId);
+        }
+        await recordAudit(trx, { actor: { kind: 'public', name: `${row.applicant_name} (applicant)` }, ip: context.ip }, {
+          caseId,
+          action: 'application.submitted',
+          detail: { serialNumber: serial, claims: input.claims.length, evidence: evidence.map((f) => ({ name: f.fileName, sha256: f.sha256 })) },
+        });
+        return serial;
+      });
+      this.events.publish({ caseId, status: 'submitted' });
+      return { caseId, serialNumber, trackingCode };
+    } catch (error) {
+      await Promise.all(written.map((evidenceId) => this.storage.discard(caseId, evidenceId)));
+      if (isUniqueViolation(error)) {
+        const again = await this.db.selectFrom('cases').select('serial_number').where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst();
+        if (again) throw new LocalizedError('DUPLICATE_APPLICATION', again.serial_number, 409);
+      }
+      throw error;
+    }
+  }
+
+  /** The employer's claims against the worker, heard together with the case. */
+  async fileCounterclaim(input: CounterclaimInput, files: UploadedFile[], context: { ip: string }): Promise<{ caseId: string }> {
+    const row = await this.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('serial_number', '=', input.serialNumber.trim())
+      .executeTakeFirst();
+    if (!row || !row.respondent_code_hash || row.respondent_code_hash !== hashCode(input.respondentCode)) {
+      throw new LocalizedError('CASE_NOT_FOUND', '', 404);
+    }
+    if (!['accepted', 'assigned', 'scheduled'].includes(row.status)) throw new LocalizedError('COUNTERCLAIM_CLOSED', '', 409);
+    if (input.agent && !isValidPhone(input.agent.phone)) throw new LocalizedError('INVALID_PHONE', 'applicant.agent.phone', 400, 'agent.phone');
+    const cents = input.claims.reduce((sum, claim) => sum + toCents(claim.amount), 0);
+    const evidence = evidenceOrThrow(files);
+    const now = new Date();
+    const written: string[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await insertClaims(trx, row.id, 'respondent', input.claims, now);
+        await trx
+          .updateTable('cases')
+          .set({
+            counterclaimed_cents: Number(row.counterclaimed_cents) + cents,
+            respondent_agent_name: input.agent?.name ?? row.respondent_agent_name,
+            respondent_agent_phone: input.agent?.phone ?? row.respondent_agent_phone,
+            facts: `${row.facts}\n\n【反请求事实与理由】${input.facts.trim()}`,
+          })
+          .where('id', '=', row.id)
+          .execute();
+        for (const file of evidence) {
+          const evidenceId = randomUUID();
+          await trx
+            .insertInto('evidence')
+            .values({
+              id: evidenceId,
+              case_id: row.id,
+              filed_by: 'respondent',
+              file_name: file.fileName.slice(0, 200),
+              mime_type: file.mimeType,
+              size_bytes: file.data.length,
+              sha256: file.sha256,
+              room_id: null,
+              created_at: now.toISOString(),
+            })
+            .execute();
+          await this.storage.write(row.id, evidenceId, file.data);
+          written.push(evidenceId);
+        }
+        await recordAudit(trx, { actor: { kind: 'public', name: `${row.employer_name} (respondent)` }, ip: context.ip }, {
+          caseId: row.id,
+          action: 'counterclaim.filed',
+          detail: { claims: input.claims.length, amountCents: cents, evidence: evidence.map((f) => ({ name: f.fileName, sha256: f.sha256 })) },
+        });
+      });
+    } catch (error) {
+      await Promise.all(written.map((evidenceId) => this.storage.discard(row.id, evidenceId)));
+      throw error;
+    }
+    this.events.publish({ caseId: row.id, status: row.status });
+    return { caseId: row.id };
+  }
+}
+
+async function insertClaims(trx: Db, caseId: string, filedBy: 'applicant' | 'respondent', claims: ClaimInput[], now: Date) {
+  const existing = await trx
+    .selectFrom('claims')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('case_id', '=', caseId)
+    .executeTakeFirstOrThrow();
+  let position = Number(existing.n);
+  for (const claim of claims) {
+    await trx
+      .insertInto('claims')
+      .values({
+        id: randomUUID(),
+        case_id: caseId,
+        filed_by: filedBy,
+        position: position++,
+        description: claim.description.trim(),
+        amount_cents: toCents(claim.amount),
+        created_at: now.toISOString(),
+      })
+      .execute();
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint/i.test(e.message ?? '');
+}

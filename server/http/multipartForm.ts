@@ -1,0 +1,50 @@
+/**
+ * Reads a form of one JSON field plus evidence files, and checks the JSON
+ * against its schema; problems become messages in the page's language
+ * naming the field at fault.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { LocalizedError } from '../errors.ts';
+import { MAX_EVIDENCE_FILES, type UploadedFile } from '../cases/evidenceFiles.ts';
+
+export async function readForm<S extends TSchema>(
+  request: FastifyRequest,
+  jsonField: string,
+  schema: S,
+): Promise<{ value: Static<S>; files: UploadedFile[] }> {
+  const check = TypeCompiler.Compile(schema);
+  let raw: string | undefined;
+  const files: UploadedFile[] = [];
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (files.length >= MAX_EVIDENCE_FILES) throw new LocalizedError('EVIDENCE_TOO_MANY', '', 400, 'evidence');
+        files.push({ fileName: part.filename || 'file', data: await part.toBuffer() });
+      } else if (part.fieldname === jsonField && typeof part.value === 'string') {
+        raw = part.value;
+      }
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new LocalizedError('EVIDENCE_TOO_LARGE', files.at(-1)?.fileName ?? '', 413, 'evidence');
+    }
+    if ((error as { code?: string }).code === 'FST_FILES_LIMIT') throw new LocalizedError('EVIDENCE_TOO_MANY', '', 400, 'evidence');
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = raw === undefined ? undefined : JSON.parse(raw);
+  } catch {
+    value = undefined;
+  }
+  if (!check.Check(value)) {
+    const first = check.Errors(value).First();
+    // /applicant/idNumber → applicant.idNumber; /claims/0/amount → claims
+    const field = (first?.path ?? '').split('/').filter(Boolean).filter((p) => !/^\d+$/.test(p)).join('.');
+    const known = field.startsWith('claims') ? 'claims' : field || jsonField;
+    throw new LocalizedError('INVALID_FIELD', known, 400, known);
+  }
+  return { value, files };
+}

@@ -1,0 +1,61 @@
+/** Public routes: a worker applies and follows progress; an employer counterclaims. No account needed. */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ApplicationService } from '../../cases/applications.ts';
+import type { CaseService } from '../../cases/caseService.ts';
+import { readForm } from '../multipartForm.ts';
+import { ApplicationBody, CounterclaimBody } from '../schemas.ts';
+
+const Timeline = Type.Array(Type.Object({ status: Type.String(), note: Type.Union([Type.String(), Type.Null()]), at: Type.String() }));
+export const ProgressDto = Type.Object({
+  serialNumber: Type.String(),
+  status: Type.String(),
+  disputeType: Type.String(),
+  organisation: Type.String(),
+  submittedAt: Type.String(),
+  rejectionReason: Type.Union([Type.String(), Type.Null()]),
+  timeline: Timeline,
+});
+
+export const applicationRoutes: FastifyPluginAsyncTypebox<{ applications: ApplicationService; cases: CaseService }> = async (
+  app,
+  { applications, cases },
+) => {
+  app.post(
+    '/api/applications',
+    {
+      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      schema: { response: { 201: Type.Object({ serialNumber: Type.String(), trackingCode: Type.String() }) } },
+    },
+    async (request, reply) => {
+      const { value, files } = await readForm(request, 'application', ApplicationBody);
+      const { serialNumber, trackingCode } = await applications.submit(value, files, { ip: request.ip });
+      return reply.status(201).send({ serialNumber, trackingCode });
+    },
+  );
+
+  app.post(
+    '/api/applications/progress',
+    {
+      config: { rateLimit: { max: 30, timeWindow: 60_000 } },
+      schema: {
+        body: Type.Object(
+          { serialNumber: Type.String({ minLength: 1, maxLength: 40 }), trackingCode: Type.String({ minLength: 1, maxLength: 20 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: ProgressDto },
+      },
+    },
+    async (request) => cases.progress(request.body.serialNumber, request.body.trackingCode),
+  );
+
+  app.post(
+    '/api/counterclaims',
+    { config: { rateLimit: { max: 20, timeWindow: 60_000 } }, schema: { response: { 201: Type.Object({ ok: Type.Literal(true) }) } } },
+    async (request, reply) => {
+      const { value, files } = await readForm(request, 'counterclaim', CounterclaimBody);
+      await applications.fileCounterclaim(value, files, { ip: request.ip });
+      return reply.status(201).send({ ok: true as const });
+    },
+  );
+};

@@ -1,0 +1,89 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AuthService } from '../../auth/authService.ts';
+import { organisationDto, type OrganisationService } from '../../organisations/organisationService.ts';
+import { requireStaff } from '../auth.ts';
+
+const Organisation = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  kind: Type.String(),
+  regionCode: Type.String(),
+  province: Type.String(),
+  city: Type.String(),
+  county: Type.String(),
+  street: Type.String(),
+});
+const Region = Type.String({ maxLength: 40 });
+
+export const organisationRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; organisations: OrganisationService }> = async (
+  app,
+  { auth, organisations },
+) => {
+  // Public: the application form's region choice.
+  app.get('/api/public/organisations', { schema: { response: { 200: Type.Object({ organisations: Type.Array(Organisation) }) } } }, async () => ({
+    organisations: (await organisations.list()).map(organisationDto),
+  }));
+
+  app.post(
+    '/api/organisations',
+    {
+      schema: {
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 2, maxLength: 80 }),
+            kind: Type.Union([Type.Literal('arbitration_commission'), Type.Literal('mediation_organisation')]),
+            regionCode: Type.String({ pattern: '^\\d{6}(\\d{3})?$' }),
+            province: Type.String({ minLength: 2, maxLength: 40 }),
+            city: Type.Optional(Region),
+            county: Type.Optional(Region),
+            street: Type.Optional(Region),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Organisation },
+      },
+    },
+    async (request, reply) => {
+      const actor = await requireStaff(request, auth);
+      return reply.status(201).send(organisationDto(await organisations.create(actor, request.body)));
+    },
+  );
+
+  const Staff = Type.Object({
+    id: Type.String(),
+    username: Type.String(),
+    displayName: Type.String(),
+    role: Type.String(),
+    organisationId: Type.Union([Type.String(), Type.Null()]),
+    disabled: Type.Optional(Type.Boolean()),
+  });
+
+  app.get('/api/staff', { schema: { response: { 200: Type.Object({ staff: Type.Array(Staff) }) } } }, async (request) => {
+    const actor = await requireStaff(request, auth);
+    return { staff: await organisations.listStaff(actor) };
+  });
+
+  app.post(
+    '/api/staff',
+    {
+      schema: {
+        body: Type.Object(
+          {
+            username: Type.String({ pattern: '^[a-zA-Z0-9_.-]{3,32}$' }),
+            password: Type.String({ minLength: 10, maxLength: 128 }),
+            displayName: Type.String({ minLength: 1, maxLength: 40 }),
+            role: Type.Union([Type.Literal('admin'), Type.Literal('mediator'), Type.Literal('arbitrator'), Type.Literal('clerk')]),
+            organisationId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Staff },
+      },
+    },
+    async (request, reply) => {
+      const actor = await requireStaff(request, auth);
+      return reply.status(201).send(await organisations.createStaff(actor, request.body));
+    },
+  );
+};

@@ -1,0 +1,61 @@
+/**
+ * Messages a party reads, in the language of their page. Codes stay stable
+ * for clients; the text follows Accept-Language (Chinese unless English is asked for).
+ */
+export type Lang = 'zh' | 'en';
+
+export function langOf(acceptLanguage: string | undefined): Lang {
+  return acceptLanguage && /^en\b/i.test(acceptLanguage.trim()) ? 'en' : 'zh';
+}
+
+export const fieldLabels: Record<string, { zh: string; en: string }> = {
+  'applicant.name': { zh: '申请人姓名', en: "applicant's name" },
+  'applicant.idNumber': { zh: '申请人身份证号', en: "applicant's ID number" },
+  'applicant.phone': { zh: '申请人电话', en: "applicant's phone" },
+  'applicant.address': { zh: '申请人住址', en: "applicant's address" },
+  'applicant.agent.name': { zh: '代理人姓名', en: "agent's name" },
+  'applicant.agent.phone': { zh: '代理人电话', en: "agent's phone" },
+  'employer.name': { zh: '用人单位名称', en: 'employer name' },
+  'employer.creditCode': { zh: '统一社会信用代码', en: 'unified social credit code' },
+  'employer.address': { zh: '用人单位地址', en: 'employer address' },
+  'employer.contact': { zh: '用人单位联系人或电话', en: 'employer contact' },
+  disputeType: { zh: '争议类型', en: 'dispute type' },
+  facts: { zh: '事实与理由', en: 'facts and reasons' },
+  claims: { zh: '请求事项', en: 'claims' },
+  organisationId: { zh: '受理地区', en: 'region' },
+  idempotencyKey: { zh: '表单编号', en: 'form id' },
+  serialNumber: { zh: '流水号', en: 'serial number' },
+  respondentCode: { zh: '应诉码', en: 'respondent code' },
+};
+
+const texts = {
+  INVALID_FIELD: { zh: (f: string) => `请检查「${f}」`, en: (f: string) => `Please check the ${f}` },
+  INVALID_ID_NUMBER: { zh: () => '身份证号码不正确，请核对18位号码', en: () => 'The ID number is not a valid 18-digit resident ID' },
+  INVALID_CREDIT_CODE: { zh: () => '统一社会信用代码不正确，请核对18位代码', en: () => 'The unified social credit code is not valid' },
+  INVALID_PHONE: { zh: (f: string) => `「${f}」不是有效的电话号码`, en: (f: string) => `The ${f} is not a valid phone number` },
+  INVALID_AMOUNT: { zh: () => '请求金额须为大于零的数字，最多两位小数', en: () => 'Amounts must be positive with at most two decimals' },
+  UNKNOWN_REGION: { zh: () => '请选择受理地区', en: () => 'Please choose a region' },
+  DUPLICATE_APPLICATION: {
+    zh: (serial: string) => `您已就同一争议提交过申请（流水号 ${serial}），请勿重复提交`,
+    en: (serial: string) => `You already applied about this dispute (serial number ${serial})`,
+  },
+  EVIDENCE_TYPE: { zh: (f: string) => `文件「${f}」不是图片或PDF`, en: (f: string) => `"${f}" is not an image or a PDF` },
+  EVIDENCE_TOO_LARGE: { zh: (f: string) => `文件「${f}」超过10MB`, en: (f: string) => `"${f}" is larger than 10 MB` },
+  EVIDENCE_EMPTY: { zh: (f: string) => `文件「${f}」是空的`, en: (f: string) => `"${f}" is empty` },
+  EVIDENCE_TOO_MANY: { zh: () => '最多上传10个证据文件', en: () => 'At most 10 evidence files' },
+  CASE_NOT_FOUND: { zh: () => '流水号或查询码不正确', en: () => 'Serial number or code is wrong' },
+  COUNTERCLAIM_CLOSED: { zh: () => '本案当前不能提出反请求', en: () => 'A counterclaim cannot be filed at this stage' },
+  INVITATION_USED: {
+    zh: () => '此邀请链接已在另一台设备上使用。如需更换设备，请联系调解员重新发送邀请。',
+    en: () => 'This invitation was already used on another device. Ask the mediator for a new one.',
+  },
+  INVITATION_INVALID: { zh: () => '邀请链接或邀请码无效或已过期', en: () => 'This invitation is invalid or has expired' },
+  ALREADY_RATED: { zh: () => '您已评价过本次会议', en: () => 'You have already rated this session' },
+} satisfies Record<string, Record<Lang, (arg: string) => string>>;
+
+export type MessageCode = keyof typeof texts;
+
+export function message(code: MessageCode, lang: Lang, arg = ''): string {
+  const label = fieldLabels[arg]?.[lang] ?? arg;
+  return texts[code][lang](label);
+}

@@ -1,0 +1,90 @@
+/** Arbitration commissions and mediation organisations by region, and their staff. */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../store/database.ts';
+import type { Organisation } from '../store/schema.ts';
+import { can, type StaffActor, type StaffRole } from '../auth/policy.ts';
+import { forbidden, notFound } from '../errors.ts';
+import type { AuthService, StaffUser } from '../auth/authService.ts';
+
+export interface OrganisationInput {
+  name: string;
+  kind: Organisation['kind'];
+  regionCode: string;
+  province: string;
+  city?: string | undefined;
+  county?: string | undefined;
+  street?: string | undefined;
+}
+
+export function organisationDto(row: Organisation) {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    regionCode: row.region_code,
+    province: row.province,
+    city: row.city,
+    county: row.county,
+    street: row.street,
+  };
+}
+
+export class OrganisationService {
+  constructor(
+    private readonly db: Db,
+    private readonly auth: AuthService,
+  ) {}
+
+  /** Public: the applicant's region choice is a choice among these. */
+  list(): Promise<Organisation[]> {
+    return this.db.selectFrom('organisations').selectAll().orderBy('region_code').orderBy('name').execute();
+  }
+
+  async create(actor: StaffActor, input: OrganisationInput): Promise<Organisation> {
+    // Only platform admins (no organisation of their own) add organisations.
+    if (!can(actor, 'organisation:manage') || actor.organisationId !== null) throw forbidden('Only platform admins add organisations');
+    const row: Organisation = {
+      id: randomUUID(),
+      name: input.name,
+      kind: input.kind,
+      region_code: input.regionCode,
+      province: input.province,
+      city: input.city ?? '',
+      county: input.county ?? '',
+      street: input.street ?? '',
+      created_at: new Date().toISOString(),
+    };
+    await this.db.insertInto('organisations').values(row).execute();
+    return row;
+  }
+
+  async createStaff(
+    actor: StaffActor,
+    input: { username: string; password: string; displayName: string; role: StaffRole; organisationId: string | null },
+  ): Promise<StaffUser> {
+    if (!can(actor, 'staff:manage')) throw forbidden('Only admins add staff');
+    if (actor.organisationId !== null && input.organisationId !== actor.organisationId) throw forbidden('Staff of another organisation');
+    if (input.organisationId && !(await this.db.selectFrom('organisations').select('id').where('id', '=', input.organisationId).executeTakeFirst())) {
+      throw notFound('Organisation');
+    }
+    return this.auth.createStaff(input);
+  }
+
+  async listStaff(actor: StaffActor) {
+    let query = this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'display_name', 'role', 'organisation_id', 'disabled'])
+      .orderBy('role')
+      .orderBy('display_name');
+    if (actor.organisationId) query = query.where('organisation_id', '=', actor.organisationId);
+    const rows = await query.execute();
+    return rows.map((row) => ({
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      organisationId: row.organisation_id,
+      disabled: row.disabled === 1,
+    }));
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Live case progress on socket.io namespace /progress: an applicant's phone
+ * (serial number + tracking code) or a staff console (login) is told of
+ * every status change of the cases it may see.
+ */
+import { Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Server } from 'socket.io';
+import { AppError } from '../errors.ts';
+import type { AuthService } from '../auth/authService.ts';
+import { can } from '../auth/policy.ts';
+import type { CaseEventBus } from '../cases/caseEvents.ts';
+import { caseScope, type CaseService } from '../cases/caseService.ts';
+import type { Db } from '../store/database.ts';
+
+const Handshake = TypeCompiler.Compile(
+  Type.Union([
+    Type.Object({ serialNumber: Type.String({ maxLength: 40 }), trackingCode: Type.String({ maxLength: 20 }) }),
+    Type.Object({ token: Type.String({ maxLength: 4096 }) }),
+  ]),
+);
+
+export function attachProgressNamespace(io: Server, deps: { auth: AuthService; cases: CaseService; events: CaseEventBus; db: Db; log: FastifyBaseLogger }) {
+  const namespace = io.of('/progress');
+
+  namespace.use((socket, next) => {
+    const auth: unknown = socket.handshake.auth;
+    if (!Handshake.Check(auth)) {
+      next(Object.assign(new Error('Serial number and code, or a staff login, are required'), { data: { code: 'UNAUTHORIZED' } }));
+      return;
+    }
+    const identify = async () => {
+      if ('token' in auth) socket.data.staff = await deps.auth.verifyStaff(auth.token);
+      else socket.data.caseId = (await deps.cases.progress(auth.serialNumber, auth.trackingCode)).caseId;
+    };
+    identify().then(
+      () => next(),
+      (error: unknown) => {
+        const code = error instanceof AppError ? error.code : 'INTERNAL';
+        next(Object.assign(new Error(error instanceof AppError ? error.message : 'Could not verify'), { data: { code } }));
+      },
+    );
+  });
+
+  namespace.on('connection', (socket) => {
+    const caseId = socket.data.caseId as string | undefined;
+    if (caseId) {
+      void socket.join(`case:${caseId}`);
+      deps.cases.publicViewById(caseId).then((view) => socket.emit('case:progress', view), () => undefined);
+    } else {
+      void socket.join('staff');
+    }
+  });
+
+  deps.events.subscribe((change) => {
+    deps.cases
+      .publicViewById(change.caseId)
+      .then((view) => namespace.to(`case:${change.caseId}`).emit('case:progress', view))
+      .catch((error: unknown) => deps.log.error({ err: error }, 'progress push failed'));
+    // Consoles refresh their inbox; each checks that it may still see the case.
+    void deps.db
+      .selectFrom('cases')
+      .select(['id', 'organisation_id', 'assigned_user_id'])
+      .where('id', '=', change.caseId)
+      .executeTakeFirst()
+      .then(async (row) => {
+        if (!row) return;
+        for (const socket of await namespace.in('staff').fetchSockets()) {
+          if (can(socket.data.staff, 'case:view', caseScope(row))) socket.emit('case:changed', change);
+        }
+      });
+  });
+}
