@@ -13,5 +13,8 @@ export const pageRoutes: FastifyPluginAsync<{ clientDir: string }> = async (app,
     reply.header('Cache-Control', 'no-store').sendFile(file);
   app.get('/join', page('party.html'));
   app.get('/console', page('console.html'));
+  app.get('/apply', page('apply.html'));
+  app.get('/track', page('track.html'));
+  app.get('/counterclaim', page('counterclaim.html'));
   app.get('/', (_request, reply) => reply.redirect('/console'));
 };
