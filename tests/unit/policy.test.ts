@@ -1,0 +1,115 @@
+/**
+ * The whole permission matrix: every role × every action × own case /
+ * foreign case. The expectations are written out here by hand, from the
+ * roles' jobs, not derived from the policy's own table.
+ */
+import { describe, expect, it } from 'vitest';
+import { can, type Action, type Actor, type CaseScope } from '../../server/auth/policy.ts';
+
+const ORG = 'org-own';
+const OTHER_ORG = 'org-other';
+const ME = 'user-me';
+const CASE = 'case-own';
+
+const staff = (role: 'admin' | 'clerk' | 'mediator' | 'arbitrator', organisationId: string | null = ORG): Actor => ({
+  kind: 'staff',
+  userId: ME,
+  role,
+  organisationId,
+  name: role,
+});
+const party = (role: 'applicant' | 'respondent' | 'applicant_agent' | 'respondent_agent' | 'expert' | 'witness'): Actor => ({
+  kind: 'party',
+  role,
+  caseId: CASE,
+  roomId: 'room',
+  invitationId: 'inv',
+  name: role,
+});
+
+/** "Own" as each kind of actor owns a case: in their organisation and assigned to them, the party's own case. */
+const ownCase: CaseScope = { caseId: CASE, organisationId: ORG, assignedUserId: ME };
+/** Foreign in every sense: another organisation, assigned to someone else, another case. */
+const foreignCase: CaseScope = { caseId: 'case-other', organisationId: OTHER_ORG, assignedUserId: 'someone-else' };
+
+const actors: Record<string, Actor> = {
+  admin: staff('admin'),
+  platformAdmin: staff('admin', null),
+  clerk: staff('clerk'),
+  mediator: staff('mediator'),
+  arbitrator: staff('arbitrator'),
+  applicant: party('applicant'),
+  respondent: party('respondent'),
+  applicant_agent: party('applicant_agent'),
+  respondent_agent: party('respondent_agent'),
+  expert: party('expert'),
+  witness: party('witness'),
+};
+
+// [own, foreign] per actor; one letter per actor in the order of `actors`:
+//                          admin  platAdm clerk  mediat arbitr  appl   resp   applAg respAg expert witness
+const expected: Record<Action, [string, string]> = {
+  'case:view':            ['YYYYYYYYY..', '.Y.........'],
+  'case:accept':          ['YYY........', '.Y.........'],
+  'case:assign':          ['YYY........', '.Y.........'],
+  'case:schedule':        ['YYYYY......', '.Y.........'],
+  'case:close':           ['YYYYY......', '.Y.........'],
+  'case:audit':           ['YYYYY......', '.Y.........'],
+  'evidence:upload':      ['YYYYYYYYY..', '.Y.........'],
+  'counterclaim:file':    ['......Y.Y..', '...........'],
+  'invitation:create':    ['YYYYY......', '.Y.........'],
+  'followup:create':      ['YYYYY......', '.Y.........'],
+  'rating:submit':        ['.....YYYY..', '...........'],
+  'room:enter':           ['YYYYY......', '.Y.........'],
+  // Actions that do not depend on a case: the same answer for "own" and "foreign".
+  'case:list':            ['YYYYY......', 'YYYYY......'],
+  'stats:view':           ['YYY........', 'YYY........'],
+  'room:create':          ['YYYYY......', 'YYYYY......'],
+  'organisation:manage':  ['YY.........', 'YY.........'],
+  'staff:manage':         ['YY.........', 'YY.........'],
+};
+
+const unscoped = new Set<Action>(['case:list', 'stats:view', 'room:create', 'organisation:manage', 'staff:manage']);
+
+describe('permission matrix', () => {
+  const names = Object.keys(actors);
+  for (const [action, [own, foreign]] of Object.entries(expected) as [Action, [string, string]][]) {
+    it(`${action}`, () => {
+      expect(own).toHaveLength(names.length);
+      names.forEach((name, i) => {
+        const actor = actors[name]!;
+        const ownScope = unscoped.has(action) ? undefined : ownCase;
+        const foreignScope = unscoped.has(action) ? undefined : foreignCase;
+        expect(can(actor, action, ownScope), `${name} ${action} own`).toBe(own[i] === 'Y');
+        expect(can(actor, action, foreignScope), `${name} ${action} foreign`).toBe(foreign[i] === 'Y');
+      });
+    });
+  }
+
+  it('covers every action the policy knows', () => {
+    const all: Action[] = Object.keys(expected) as Action[];
+    expect(all.sort()).toEqual(
+      [
+        'organisation:manage', 'staff:manage', 'stats:view', 'case:list', 'case:view', 'case:accept', 'case:assign', 'case:schedule',
+        'case:close', 'case:audit', 'evidence:upload', 'counterclaim:file', 'invitation:create', 'followup:create', 'rating:submit',
+        'room:create', 'room:enter',
+      ].sort(),
+    );
+  });
+
+  it('a clerk of another organisation does not own the case, even when assigned elsewhere matches', () => {
+    const clerkElsewhere = staff('clerk', OTHER_ORG);
+    expect(can(clerkElsewhere, 'case:accept', ownCase)).toBe(false);
+    const mediatorInOrgNotAssigned = staff('mediator');
+    expect(can(mediatorInOrgNotAssigned, 'case:view', { ...ownCase, assignedUserId: 'someone-else' })).toBe(false);
+  });
+
+  it('rooms without a case belong to their creator and to admins', () => {
+    const adHoc: CaseScope = { caseId: null, organisationId: null, assignedUserId: null, createdBy: ME };
+    const othersRoom: CaseScope = { ...adHoc, createdBy: 'someone-else' };
+    expect(can(staff('mediator'), 'room:enter', adHoc)).toBe(true);
+    expect(can(staff('mediator'), 'room:enter', othersRoom)).toBe(false);
+    expect(can(staff('admin'), 'room:enter', othersRoom)).toBe(true);
+    expect(can(party('applicant'), 'room:enter', adHoc)).toBe(false);
+  });
+});
