@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { compileSchema } from '../validation.ts';
 import { LocalizedError } from '../errors.ts';
 import { MAX_EVIDENCE_FILES, type UploadedFile } from '../cases/evidenceFiles.ts';
 
@@ -14,7 +14,7 @@ export async function readForm<S extends TSchema>(
   jsonField: string,
   schema: S,
 ): Promise<{ value: Static<S>; files: UploadedFile[] }> {
-  const check = TypeCompiler.Compile(schema);
+  const check = compileSchema(schema);
   let raw: string | undefined;
   const files: UploadedFile[] = [];
   try {

@@ -4,7 +4,7 @@
  * every status change of the cases it may see.
  */
 import { Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { compileSchema } from '../validation.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Server } from 'socket.io';
 import { AppError } from '../errors.ts';
@@ -14,7 +14,7 @@ import type { CaseEventBus } from '../cases/caseEvents.ts';
 import { caseScope, type CaseService } from '../cases/caseService.ts';
 import type { Db } from '../store/database.ts';
 
-const Handshake = TypeCompiler.Compile(
+const Handshake = compileSchema(
   Type.Union([
     Type.Object({ serialNumber: Type.String({ maxLength: 40 }), trackingCode: Type.String({ maxLength: 20 }) }),
     Type.Object({ token: Type.String({ maxLength: 4096 }) }),

@@ -3,7 +3,8 @@
  * schema, requests from one socket run one at a time in arrival order, and
  * every outcome, thrown errors included, becomes an acknowledgement.
  */
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import type { TypeCheck } from '@sinclair/typebox/compiler';
+import { compileSchema } from '../validation.ts';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.ts';
@@ -19,7 +20,7 @@ import {
 import type { YuntingSocket } from './types.ts';
 
 const validators = Object.fromEntries(
-  Object.entries(RequestSchemas).map(([name, schema]) => [name, TypeCompiler.Compile(schema as TSchema)]),
+  Object.entries(RequestSchemas).map(([name, schema]) => [name, compileSchema(schema as TSchema)]),
 ) as Record<RequestName, TypeCheck<TSchema>>;
 
 export type RequestHandler<N extends RequestName> = (payload: RequestPayload<N>) => Promise<ResponseData[N]>;

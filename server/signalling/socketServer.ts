@@ -6,7 +6,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { compileSchema } from '../validation.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.ts';
 import type { RoomService } from '../rooms/roomService.ts';
@@ -18,7 +18,7 @@ import { serveRequests } from './requests.ts';
 import { mediaHandlers } from './handlers/mediaHandlers.ts';
 import type { YuntingIo, YuntingSocket } from './types.ts';
 
-const HandshakeAuth = TypeCompiler.Compile(
+const HandshakeAuth = compileSchema(
   Type.Object({
     token: Type.String({ minLength: 10, maxLength: 4096 }),
     roomId: Type.Optional(Type.String({ minLength: 36, maxLength: 36 })),
