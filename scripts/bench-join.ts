@@ -12,6 +12,7 @@ import path from 'node:path';
 import { buildServer } from '../server/app.ts';
 import { testConfig } from '../server/config.ts';
 import { inboundStats, launchChromium, phoneViewport } from '../tests/helpers/browser.ts';
+import { autoAdmittingHost, type ClientSocket } from '../tests/helpers/signallingClient.ts';
 
 const rooms = Math.min(4, Math.max(1, Number(process.argv[2] ?? 2)));
 const peersPerRoom = Math.min(4, Math.max(2, Number(process.argv[3] ?? 2)));
@@ -30,10 +31,13 @@ function percentile(sorted: number[], p: number): number {
 try {
   const login = await server.auth.login('admin', 'bench-password');
   const staff = await server.auth.verifyStaff(login.token);
+  const hosts: ClientSocket[] = [];
   const latencies: number[] = [];
   const openLatencies: number[] = [];
   for (let r = 0; r < rooms; r++) {
     const room = await server.rooms.create(staff, { title: `bench ${r}`, mode: 'face_to_face' });
+    // The mediator admits each phone from the lobby as soon as it waits there.
+    hosts.push(await autoAdmittingHost(url, login.token, room.id));
     const invites = await Promise.all(
       Array.from({ length: peersPerRoom }, (_, p) =>
         server.invitations.issue(
@@ -69,6 +73,7 @@ try {
   console.log(`link_to_frame_p50_ms=${percentile(openLatencies, 50)} link_to_frame_p95_ms=${percentile(openLatencies, 95)}`);
   console.log(`join_p50_ms=${percentile(latencies, 50)}`);
   console.log(`join_p95_ms=${percentile(latencies, 95)}`);
+  for (const host of hosts) host.close();
 } finally {
   await browser.close();
   await server.close();

@@ -29,6 +29,7 @@ import { EvidenceStorage, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES } from './cases
 import { OrganisationService } from './organisations/organisationService.ts';
 import { InvitationService } from './rooms/invitations.ts';
 import { attachProgressNamespace } from './signalling/progressNamespace.ts';
+import { LiveSessions } from './sessions/liveSessions.ts';
 import { WorkerPool } from './media/workerPool.ts';
 import { LiveRooms } from './rooms/liveRooms.ts';
 import { RoomService } from './rooms/roomService.ts';
@@ -55,6 +56,7 @@ export interface YuntingServer {
   applications: ApplicationService;
   organisations: OrganisationService;
   liveRooms: LiveRooms;
+  sessions: LiveSessions;
   /** Set once listening: the origin invitation links point at. */
   publicUrl(): string;
   listen(): Promise<string>;
@@ -100,6 +102,13 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   const applications = new ApplicationService(db, storage, caseEvents);
   const organisations = new OrganisationService(db, auth);
   const liveRooms = new LiveRooms(pool, app.log);
+  const sessions = new LiveSessions({
+    db,
+    liveRooms,
+    log: app.log,
+    graceSeconds: config.peerGraceSeconds,
+    revokeInvitation: (invitationId) => invitations.revokeBySystem(invitationId),
+  });
 
   installErrorHandler(app);
   await app.register(fastifyRateLimit, { global: false });
@@ -114,7 +123,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   await app.register(roomRoutes, { auth, rooms, invitations, cases });
   await app.register(pageRoutes, { clientDir: config.clientDir });
 
-  const io = attachSignalling(app.server, { rooms, cases, liveRooms, log: app.log });
+  const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log });
   attachProgressNamespace(io as never, { auth, cases, events: caseEvents, db, log: app.log });
 
   let closing: Promise<void> | undefined;
@@ -130,6 +139,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     applications,
     organisations,
     liveRooms,
+    sessions,
     publicUrl,
     generatedAdminPassword,
     async listen() {

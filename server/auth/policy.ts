@@ -46,7 +46,11 @@ export type Action =
   | 'followup:create'
   | 'rating:submit'
   | 'room:create'
-  | 'room:enter';
+  | 'room:enter'
+  /** Lead a live session: private talks, hearing phases, muting, removing. */
+  | 'session:host'
+  /** Let waiting participants in after checking who they are. */
+  | 'session:admit';
 
 type Rule = 'never' | 'any' | 'own';
 
@@ -87,6 +91,8 @@ const matrix: Record<Action, Partial<Record<ParticipantRole, Rule>>> = {
   'rating:submit': { applicant: 'own', respondent: 'own', applicant_agent: 'own', respondent_agent: 'own' },
   'room:create': { admin: 'any', clerk: 'any', mediator: 'any', arbitrator: 'any' },
   'room:enter': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
+  'session:host': { admin: 'own', mediator: 'own', arbitrator: 'own' },
+  'session:admit': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
 };
 
 function owns(actor: Actor, scope: CaseScope): boolean {

@@ -29,6 +29,9 @@ export class MediaPeer extends EventEmitter<{ closed: [] }> {
   readonly producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly consumers = new Map<string, types.Consumer>();
   readonly joinedAt = new Date();
+  /** Producers and peers this peer has been told about: what a policy change must take back or add. */
+  readonly visibleProducers = new Set<string>();
+  readonly visiblePeers = new Set<string>();
   closed = false;
 
   constructor(

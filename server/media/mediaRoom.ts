@@ -20,12 +20,17 @@ import { mediaCodecs } from './codecs.ts';
 import { MediaPeer, summarizeProducer, type ProducerAppData, type TransportAppData } from './mediaPeer.ts';
 import type { WorkerSlot } from './workerPool.ts';
 
-/** Decides whether one peer may receive another peer's producer. */
+/**
+ * Decides what each peer may receive and whom it may see listed. The room
+ * applies it to every announcement and every consume request, and
+ * `reconcile()` re-applies it to what exists when the rules change.
+ */
 export interface ConsumePolicy {
   canConsume(receiver: MediaPeer, producer: types.Producer<ProducerAppData>): boolean;
+  canSee(viewer: MediaPeer, peer: MediaPeer): boolean;
 }
 
-export const openRoomPolicy: ConsumePolicy = { canConsume: () => true };
+export const openRoomPolicy: ConsumePolicy = { canConsume: () => true, canSee: () => true };
 
 const MAX_INCOMING_BITRATE = 1_500_000;
 const INITIAL_OUTGOING_BITRATE = 600_000;
@@ -52,9 +57,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     super();
     speakerObserver.on('dominantspeaker', ({ producer }) => {
       const peerId = (producer.appData as ProducerAppData).peerId;
-      this.broadcast((peer) => this.policy.canConsume(peer, producer as types.Producer<ProducerAppData>), 'speaker:active', {
-        peerId,
-      });
+      // Only those who hear the speaker learn who is speaking.
+      this.broadcast((peer) => peer.visibleProducers.has(producer.id), 'speaker:active', { peerId });
     });
     router.on('workerclose', () => {
       // The worker died under us: tell every client to rebuild its media, then forget it.
@@ -87,7 +91,11 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     if (replaced) this.removePeer(replaced.id);
     this.peers.set(peer.id, peer);
     peer.once('closed', () => this.onPeerClosed(peer));
-    this.broadcast((other) => other !== peer, 'peer:joined', this.summarize(peer, peer));
+    for (const other of this.peers.values()) {
+      if (other === peer || other.closed || !this.policy.canSee(other, peer)) continue;
+      other.visiblePeers.add(peer.id);
+      other.notify('peer:joined', this.summarize(peer, other));
+    }
     this.log.info({ peerId: peer.id, role: peer.identity.role }, 'peer joined');
     return { replaced };
   }
@@ -98,7 +106,48 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
 
   /** The other peers as `viewer` may see them: only producers it may consume. */
   peersFor(viewer: MediaPeer): PeerSummary[] {
-    return [...this.peers.values()].filter((p) => p !== viewer).map((p) => this.summarize(p, viewer));
+    const visible = [...this.peers.values()].filter((p) => p !== viewer && this.policy.canSee(viewer, p));
+    for (const peer of visible) viewer.visiblePeers.add(peer.id);
+    return visible.map((p) => this.summarize(p, viewer));
+  }
+
+  /**
+   * Re-applies the policy after its rules changed (admission, a private
+   * talk): consumers that are no longer allowed are closed in the worker,
+   * and each peer is told only of what it may now see.
+   */
+  reconcile(): void {
+    for (const receiver of this.peers.values()) {
+      if (receiver.closed) continue;
+      for (const peer of this.peers.values()) {
+        if (peer === receiver) continue;
+        const seen = this.policy.canSee(receiver, peer);
+        if (seen && !receiver.visiblePeers.has(peer.id)) {
+          receiver.visiblePeers.add(peer.id);
+          // Its producers follow one by one below, each as it becomes visible.
+          receiver.notify('peer:joined', { id: peer.id, displayName: peer.displayName, role: peer.identity.role, producers: [] });
+        }
+        for (const producer of peer.producers.values()) {
+          const allowed = seen && this.policy.canConsume(receiver, producer);
+          if (allowed && !receiver.visibleProducers.has(producer.id)) {
+            receiver.visibleProducers.add(producer.id);
+            receiver.notify('producer:new', summarizeProducer(producer));
+          } else if (!allowed && receiver.visibleProducers.has(producer.id)) {
+            receiver.visibleProducers.delete(producer.id);
+            for (const consumer of [...receiver.consumers.values()]) {
+              if (consumer.producerId !== producer.id) continue;
+              consumer.close();
+              receiver.notify('consumer:closed', { consumerId: consumer.id, producerId: producer.id });
+            }
+            receiver.notify('producer:closed', { producerId: producer.id, peerId: peer.id });
+          }
+        }
+        if (!seen && receiver.visiblePeers.has(peer.id)) {
+          receiver.visiblePeers.delete(peer.id);
+          receiver.notify('peer:left', { peerId: peer.id });
+        }
+      }
+    }
   }
 
   async createTransport(peer: MediaPeer, direction: 'send' | 'recv'): Promise<TransportInfo> {
@@ -168,11 +217,17 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     peer.producers.set(producer.id, producer);
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
-      this.broadcast((p) => p !== peer, 'producer:closed', { producerId: producer.id, peerId: peer.id });
+      for (const other of this.peers.values()) {
+        if (other.visibleProducers.delete(producer.id)) other.notify('producer:closed', { producerId: producer.id, peerId: peer.id });
+      }
     });
     if (kind === 'audio') await this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
-    this.broadcast((p) => p !== peer && this.policy.canConsume(p, producer), 'producer:new', summarizeProducer(producer));
     this.emit('producerCreated', producer);
+    for (const other of this.peers.values()) {
+      if (other === peer || other.closed || !this.policy.canSee(other, peer) || !this.policy.canConsume(other, producer)) continue;
+      other.visibleProducers.add(producer.id);
+      other.notify('producer:new', summarizeProducer(producer));
+    }
     return producer;
   }
 
@@ -180,7 +235,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     const producer = peer.producer(producerId);
     if (paused) await producer.pause();
     else await producer.resume();
-    this.broadcast((p) => p !== peer && this.policy.canConsume(p, producer), paused ? 'producer:paused' : 'producer:resumed', {
+    this.broadcast((p) => p.visibleProducers.has(producerId), paused ? 'producer:paused' : 'producer:resumed', {
       producerId,
       peerId: peer.id,
     });
@@ -193,7 +248,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   async consume(receiver: MediaPeer, producerId: string): Promise<ConsumerInfo> {
     const producer = this.findProducer(producerId);
     // A producer the receiver may not see is reported like one that does not exist.
-    if (!producer || producer.appData.peerId === receiver.id || !this.policy.canConsume(receiver, producer)) {
+    const owner = producer && this.peers.get(producer.appData.peerId);
+    if (!producer || !owner || owner === receiver || !this.policy.canSee(receiver, owner) || !this.policy.canConsume(receiver, producer)) {
       throw new AppError(ErrorCode.NotFound, `No producer ${producerId} available to this peer`);
     }
     if (!this.router.canConsume({ producerId, rtpCapabilities: receiver.rtpCapabilities })) {
@@ -283,14 +339,19 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       role: peer.identity.role,
       producers: [...peer.producers.values()]
         .filter((producer) => peer === viewer || this.policy.canConsume(viewer, producer))
-        .map((producer) => summarizeProducer(producer)),
+        .map((producer) => {
+          if (peer !== viewer) viewer.visibleProducers.add(producer.id);
+          return summarizeProducer(producer);
+        }),
     };
   }
 
   private onPeerClosed(peer: MediaPeer): void {
     if (this.peers.get(peer.id) !== peer) return;
     this.peers.delete(peer.id);
-    this.broadcast(() => true, 'peer:left', { peerId: peer.id });
+    for (const other of this.peers.values()) {
+      if (other.visiblePeers.delete(peer.id)) other.notify('peer:left', { peerId: peer.id });
+    }
     this.log.info({ peerId: peer.id }, 'peer left');
     if (this.peers.size === 0) this.emit('empty');
   }

@@ -153,6 +153,11 @@ export class InvitationService {
     }));
   }
 
+  /** Withdrawn by the session itself (a guest removed by the host); the session logs the removal. */
+  async revokeBySystem(invitationId: string): Promise<void> {
+    await this.db.updateTable('invitations').set({ revoked_at: new Date().toISOString() }).where('id', '=', invitationId).where('revoked_at', 'is', null).execute();
+  }
+
   async revoke(actor: StaffActor, invitationId: string, context: Omit<AuditContext, 'actor'>): Promise<void> {
     const invitation = await findInvitation(this.db, invitationId);
     const room = invitation && (await findRoom(this.db, invitation.room_id));

@@ -43,6 +43,20 @@ const RtpParameters = Type.Object(
   { additionalProperties: true },
 );
 
+/** The ordered phases of a fast-track hearing (速裁庭审). */
+export const hearingPhases = [
+  'opening', // 开庭及身份核对
+  'notice', // 程序告知与权利义务
+  'claims_defence', // 申诉答辩
+  'investigation', // 庭审调查
+  'debate', // 庭审辩论
+  'mediation', // 当庭调解
+  'final_statements', // 最后陈述
+  'closing', // 闭庭（裁决或休庭）
+] as const;
+export type HearingPhase = (typeof hearingPhases)[number];
+export const HearingPhase = Type.Union(hearingPhases.map((phase) => Type.Literal(phase)));
+
 export const MediaKind = Type.Union([Type.Literal('audio'), Type.Literal('video')]);
 export type MediaKind = Static<typeof MediaKind>;
 
@@ -99,6 +113,30 @@ export const RequestSchemas = {
     },
     { additionalProperties: false },
   ),
+  'session:admit': Type.Object({ participantId: Uuid }, { additionalProperties: false }),
+  'session:verify': Type.Object({ participantId: Uuid }, { additionalProperties: false }),
+  'session:reject': Type.Object({ participantId: Uuid }, { additionalProperties: false }),
+  'session:remove': Type.Object({ participantId: Uuid }, { additionalProperties: false }),
+  'session:mute': Type.Object({ participantId: Uuid }, { additionalProperties: false }),
+  'session:unmute': Type.Object({ participantId: Uuid }, { additionalProperties: false }),
+  'session:hand': Type.Object({ raised: Type.Boolean() }, { additionalProperties: false }),
+  /** Back-to-back: talk privately with one side, or `null` to return to the joint session. */
+  'session:private': Type.Object(
+    { side: Type.Union([Type.Literal('applicant'), Type.Literal('respondent'), Type.Null()]) },
+    { additionalProperties: false },
+  ),
+  /** Hearing: move to the next phase (only the next one); closing takes the outcome. */
+  'session:phase': Type.Object(
+    {
+      phase: HearingPhase,
+      outcome: Type.Optional(Type.Union([Type.Literal('ruling'), Type.Literal('adjournment'), Type.Literal('settlement')])),
+      note: Type.Optional(Type.String({ maxLength: 2000 })),
+    },
+    { additionalProperties: false },
+  ),
+  'chat:send': Type.Object({ text: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+  'notes:get': Type.Object({}, { additionalProperties: false }),
+  'notes:save': Type.Object({ text: Type.String({ maxLength: 20000 }) }, { additionalProperties: false }),
 } satisfies Record<string, TSchema>;
 
 export type RequestName = keyof typeof RequestSchemas;
@@ -153,6 +191,66 @@ export interface ResponseData {
   'consumer:resume': Record<string, never>;
   'consumer:pause': Record<string, never>;
   'consumer:setLayers': Record<string, never>;
+  'session:admit': Record<string, never>;
+  'session:verify': Record<string, never>;
+  'session:reject': Record<string, never>;
+  'session:remove': Record<string, never>;
+  'session:mute': Record<string, never>;
+  'session:unmute': Record<string, never>;
+  'session:hand': Record<string, never>;
+  'session:private': Record<string, never>;
+  'session:phase': Record<string, never>;
+  'chat:send': ChatMessage;
+  'notes:get': { text: string; updatedAt: string | null };
+  'notes:save': { updatedAt: string };
+}
+
+export type Side = 'applicant' | 'respondent' | 'neutral' | 'staff';
+
+export interface ParticipantView {
+  id: string;
+  name: string;
+  role: ParticipantRole;
+  side: Side;
+  admitted: boolean;
+  verified: boolean;
+  /** online: connected; reconnecting: dropped, within the grace period; gone: away longer than that. */
+  presence: 'online' | 'reconnecting' | 'gone';
+  handRaised: boolean;
+  mutedByHost: boolean;
+  peerId: string | null;
+}
+
+/** What one participant knows of the session; each viewer gets their own. */
+export interface SessionSnapshot {
+  roomId: string;
+  title: string;
+  mode: 'face_to_face' | 'back_to_back' | 'hearing';
+  recorded: boolean;
+  phase: HearingPhase | null;
+  phaseStartedAt: string | null;
+  /** A private talk in progress; `includesYou` false means: the mediator is talking with the other side. */
+  privateTalk: { side: 'applicant' | 'respondent' | null; includesYou: boolean; since: string } | null;
+  you: ParticipantView & { isHost: boolean; canAdmit: boolean };
+  participants: ParticipantView[];
+}
+
+export interface ChatMessage {
+  id: string;
+  from: string;
+  role: ParticipantRole;
+  text: string;
+  at: string;
+  private: boolean;
+}
+
+export interface SharedEvidence {
+  id: string;
+  fileName: string;
+  mimeType: string;
+  sizeBytes: number;
+  by: string;
+  at: string;
 }
 
 export const ErrorCode = {
@@ -180,7 +278,7 @@ export type ClientToServerEvents = {
 };
 
 /** Why the server tells a client to rejoin or that it was removed; both the log and the page understand these. */
-export type CloseReason = 'worker-died' | 'replaced' | 'removed' | 'room-closed' | 'server-shutdown';
+export type CloseReason = 'worker-died' | 'replaced' | 'removed' | 'rejected' | 'room-closed' | 'server-shutdown';
 
 export interface ServerToClientEvents {
   'peer:joined': (peer: PeerSummary) => void;
@@ -196,6 +294,9 @@ export interface ServerToClientEvents {
   'room:rejoin': (event: { reason: CloseReason }) => void;
   /** This connection is finished for good; do not reconnect. */
   'room:closed': (event: { reason: CloseReason }) => void;
+  'session:state': (snapshot: SessionSnapshot) => void;
+  'chat:message': (message: ChatMessage) => void;
+  'evidence:shared': (evidence: SharedEvidence) => void;
 }
 
 export interface SocketIdentity {

@@ -16,6 +16,9 @@ import type { Notify } from '../media/mediaPeer.ts';
 import { ErrorCode } from './protocol.ts';
 import { serveRequests } from './requests.ts';
 import { mediaHandlers } from './handlers/mediaHandlers.ts';
+import { sessionHandlers } from './handlers/sessionHandlers.ts';
+import type { LiveSessions } from '../sessions/liveSessions.ts';
+import type { Db } from '../store/database.ts';
 import type { YuntingIo, YuntingSocket } from './types.ts';
 
 const HandshakeAuth = compileSchema(
@@ -29,6 +32,8 @@ export interface SignallingDeps {
   rooms: RoomService;
   cases: CaseService;
   liveRooms: LiveRooms;
+  sessions: LiveSessions;
+  db: Db;
   log: FastifyBaseLogger;
 }
 
@@ -71,7 +76,7 @@ function onConnection(socket: YuntingSocket, deps: SignallingDeps): void {
     // A connection told it is finished is cut once the message is out.
     if (event === 'room:closed') setImmediate(() => socket.disconnect(true));
   };
-  serveRequests(socket, mediaHandlers(socket, deps, notify), log);
+  serveRequests(socket, { ...mediaHandlers(socket, deps, notify), ...sessionHandlers(socket, deps) }, log);
   socket.on('disconnect', (reason) => {
     log.debug({ reason }, 'socket disconnected');
     const peerId = socket.data.peerId;

@@ -97,6 +97,8 @@ export interface EvidenceTable {
   sha256: string;
   room_id: string | null;
   created_at: string;
+  /** For evidence shared during a session: 'all' or the private-talk group that saw it. */
+  audience: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CaseStatusEventsTable {
@@ -167,6 +169,38 @@ export interface InvitationsTable {
   redeemed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+export interface SessionEventsTable {
+  id: string;
+  room_id: string;
+  case_id: string | null;
+  kind: string;
+  /** The participant the event is about, if any. */
+  subject: string | null;
+  actor_name: string;
+  /** JSON text */
+  detail: string;
+  at: string;
+}
+
+export interface ChatMessagesTable {
+  id: string;
+  room_id: string;
+  case_id: string | null;
+  sender_name: string;
+  sender_role: string;
+  /** 'all' or the private-talk group it was said in. */
+  audience: string;
+  text: string;
+  at: string;
+}
+
+export interface HostNotesTable {
+  room_id: string;
+  user_id: string;
+  text: string;
+  updated_at: string;
+}
+
 export interface SerialCountersTable {
   scope: string;
   value: number;
@@ -185,6 +219,9 @@ export interface Database {
   audit_log: AuditLogTable;
   ratings: RatingsTable;
   follow_ups: FollowUpsTable;
+  session_events: SessionEventsTable;
+  chat_messages: ChatMessagesTable;
+  host_notes: HostNotesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -102,3 +102,37 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
     });
   });
 }
+
+/**
+ * A host (staff) in the room that admits everyone who waits in the lobby,
+ * for tests about media rather than about the lobby itself.
+ */
+export async function autoAdmittingHost(url: string, staffToken: string, roomId: string): Promise<ClientSocket> {
+  const host = await connect(url, { token: staffToken, roomId });
+  const admitted = new Set<string>();
+  host.on('session:state', (snapshot) => {
+    for (const participant of snapshot.participants) {
+      if (!participant.admitted && participant.presence === 'online' && !admitted.has(participant.id)) {
+        admitted.add(participant.id);
+        void request(host, 'session:admit', { participantId: participant.id });
+      }
+    }
+  });
+  await joinRoom(host);
+  return host;
+}
+
+/** Joins and waits until the host has let this participant in. */
+export async function joinAdmitted(socket: ClientSocket) {
+  const admitted = new Promise<void>((resolve) => {
+    const onState = (snapshot: { you: { admitted: boolean } }) => {
+      if (!snapshot.you.admitted) return;
+      socket.off('session:state', onState);
+      resolve();
+    };
+    socket.on('session:state', onState);
+  });
+  const joined = await joinRoom(socket);
+  await admitted;
+  return joined;
+}

@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestSchemas, type RequestName } from '../../server/signalling/protocol.ts';
 import { startTestServer, type TestServer } from '../helpers/testServer.ts';
 import {
+  autoAdmittingHost,
   connect,
   connectRefused,
   fakeDtlsParameters,
+  joinAdmitted,
   joinRoom,
   nextEvent,
   ok,
@@ -22,6 +24,13 @@ import {
 let t: TestServer;
 const sockets: ClientSocket[] = [];
 
+/** A room with a host who admits everyone, so these tests are about media, not the lobby. */
+async function hostedRoom(title?: string) {
+  const room = await t.createRoom(title);
+  sockets.push(await autoAdmittingHost(t.url, t.staffToken, room.id));
+  return room;
+}
+
 async function partyInRoom(roomId: string, name: string, role = 'applicant') {
   const token = await t.partyToken(roomId, name, role);
   const socket = await connect(t.url, { token });
@@ -30,7 +39,7 @@ async function partyInRoom(roomId: string, name: string, role = 'applicant') {
 }
 
 async function sendingPeer(socket: ClientSocket) {
-  const joined = await joinRoom(socket);
+  const joined = await joinAdmitted(socket);
   const transport = await ok(socket, 'transport:create', { direction: 'send' });
   await ok(socket, 'transport:connect', { transportId: transport.id, dtlsParameters: fakeDtlsParameters() });
   const audio = await ok(socket, 'producer:create', {
@@ -59,21 +68,22 @@ afterAll(async () => {
 
 describe('signalling happy path', () => {
   it('two peers join, produce, consume, pause, close and leave', async () => {
-    const room = await t.createRoom();
+    const room = await hostedRoom();
     const alice = await partyInRoom(room.id, '张三', 'applicant');
     const bob = await partyInRoom(room.id, '某公司', 'respondent');
 
-    const bobJoined = await joinRoom(bob);
-    expect(bobJoined.peers).toEqual([]);
+    const bobSees: string[] = [];
+    bob.on('peer:joined', (p) => bobSees.push(p.displayName));
+    const bobJoined = await joinAdmitted(bob);
+    expect(bobJoined.peers).toEqual([]); // in the lobby nobody is visible
     expect(bobJoined.role).toBe('respondent');
+    await expect.poll(() => bobSees).toEqual(['系统管理员']); // once admitted: the host
 
-    const peerJoined = nextEvent(bob, 'peer:joined');
     const newProducers: string[] = [];
     bob.on('producer:new', (p) => newProducers.push(p.id));
     const a = await sendingPeer(alice);
-    expect((await peerJoined).displayName).toBe('张三');
+    await expect.poll(() => bobSees).toEqual(['系统管理员', '张三']);
     await expect.poll(() => newProducers.length).toBe(2);
-    expect(a.joined.peers.map((p) => p.displayName)).toEqual(['某公司']);
 
     const recv = await ok(bob, 'transport:create', { direction: 'recv' });
     expect(recv.iceCandidates.length).toBeGreaterThan(0);
@@ -107,21 +117,22 @@ describe('signalling happy path', () => {
     const left = nextEvent(bob, 'peer:left');
     await ok(alice, 'room:leave', {});
     expect((await left).peerId).toBe(a.joined.peerId);
-    expect(liveRoom.peers.size).toBe(1);
+    expect(liveRoom.peers.size).toBe(2); // bob and the host
   });
 
   it('a late joiner sees existing peers and their producers', async () => {
-    const room = await t.createRoom();
+    const room = await hostedRoom();
     const early = await partyInRoom(room.id, '李四');
     const a = await sendingPeer(early);
     const late = await partyInRoom(room.id, '王五', 'respondent');
-    const joined = await joinRoom(late);
-    expect(joined.peers).toHaveLength(1);
-    expect(joined.peers[0]!.producers.map((p) => p.id).sort()).toEqual([a.audio.id, a.video.id].sort());
+    const announced: string[] = [];
+    late.on('producer:new', (p) => announced.push(p.id));
+    await joinAdmitted(late);
+    await expect.poll(() => announced.sort()).toEqual([a.audio.id, a.video.id].sort());
   });
 
   it('staff enter with their login and the room id', async () => {
-    const room = await t.createRoom();
+    const room = await hostedRoom();
     const socket = await connect(t.url, { token: t.staffToken, roomId: room.id });
     sockets.push(socket);
     const joined = await joinRoom(socket);
@@ -131,7 +142,7 @@ describe('signalling happy path', () => {
 
 describe('bad input changes nothing', () => {
   it('answers schema-invalid payloads with INVALID_PAYLOAD', async () => {
-    const room = await t.createRoom();
+    const room = await hostedRoom();
     const socket = await partyInRoom(room.id, '赵六');
     await joinRoom(socket);
     const cases: [RequestName, unknown][] = [
@@ -149,12 +160,12 @@ describe('bad input changes nothing', () => {
       const answer = await request(socket, name, payload);
       expect(answer, `${name} ${JSON.stringify(payload)}`).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
     }
-    const peer = [...t.server.liveRooms.get(room.id)!.peers.values()][0]!;
+    const peer = [...t.server.liveRooms.get(room.id)!.peers.values()].find((p) => p.identity.role === 'applicant')!;
     expect(peer.transports.size).toBe(0);
   });
 
   it('answers out-of-order requests with NOT_JOINED, ALREADY_JOINED or NOT_FOUND', async () => {
-    const room = await t.createRoom();
+    const room = await hostedRoom();
     const socket = await partyInRoom(room.id, '钱七');
     expect(await request(socket, 'transport:create', { direction: 'send' })).toMatchObject({ error: { code: 'NOT_JOINED' } });
     expect(await request(socket, 'room:leave', {})).toMatchObject({ error: { code: 'NOT_JOINED' } });
@@ -177,7 +188,7 @@ describe('bad input changes nothing', () => {
   });
 
   it('refuses a producer whose kind does not match its source, or malformed RTP parameters', async () => {
-    const room = await t.createRoom();
+    const room = await hostedRoom();
     const socket = await partyInRoom(room.id, '孙八');
     await joinRoom(socket);
     const send = await ok(socket, 'transport:create', { direction: 'send' });
@@ -192,12 +203,12 @@ describe('bad input changes nothing', () => {
         source: 'mic',
       }),
     ).toMatchObject({ ok: false });
-    const peer = [...t.server.liveRooms.get(room.id)!.peers.values()][0]!;
+    const peer = [...t.server.liveRooms.get(room.id)!.peers.values()].find((p) => p.identity.role === 'applicant')!;
     expect(peer.producers.size).toBe(0);
   });
 
   it('answers unknown events with UNKNOWN_EVENT and survives garbage on every event', async () => {
-    const room = await t.createRoom();
+    const room = await hostedRoom();
     const socket = await partyInRoom(room.id, '周九');
     expect(await request(socket, 'nonsense:event' as RequestName, {})).toMatchObject({ error: { code: 'UNKNOWN_EVENT' } });
     const garbage: unknown[] = [undefined, null, 0, -1, 'x'.repeat(5000), [], [1, 2], { __proto__: { a: 1 } }, { constructor: 1 }, true];
@@ -215,8 +226,8 @@ describe('bad input changes nothing', () => {
 
 describe('rooms are sealed from each other', () => {
   it('a token for room X cannot connect to room Y', async () => {
-    const x = await t.createRoom('X');
-    const y = await t.createRoom('Y');
+    const x = await hostedRoom('X');
+    const y = await hostedRoom('Y');
     const token = await t.partyToken(x.id, '甲');
     expect(await connectRefused(t.url, { token, roomId: y.id })).toBe('FORBIDDEN');
     // The link itself is only good for redeeming, never for connecting.
@@ -225,8 +236,8 @@ describe('rooms are sealed from each other', () => {
   });
 
   it('a peer cannot consume, pause or use transports of another room', async () => {
-    const x = await t.createRoom('X');
-    const y = await t.createRoom('Y');
+    const x = await hostedRoom('X');
+    const y = await hostedRoom('Y');
     const inX = await partyInRoom(x.id, '甲');
     const inY = await partyInRoom(y.id, '乙');
     const a = await sendingPeer(inX);
@@ -255,7 +266,7 @@ describe('rooms are sealed from each other', () => {
 
 describe('resilience', () => {
   it('a reconnecting identity replaces its stale peer', async () => {
-    const room = await t.createRoom();
+    const room = await hostedRoom();
     const token = await t.partyToken(room.id, '吴十');
     const first = await connect(t.url, { token });
     const second = await connect(t.url, { token });
@@ -264,11 +275,11 @@ describe('resilience', () => {
     const closed = nextEvent(first, 'room:closed');
     await joinRoom(second);
     expect(await closed).toEqual({ reason: 'replaced' });
-    expect(t.server.liveRooms.get(room.id)!.peers.size).toBe(1);
+    expect(t.server.liveRooms.get(room.id)!.peers.size).toBe(2); // the new one and the host
   });
 
   it('when a worker dies, clients are told to rejoin and can', async () => {
-    const room = await t.createRoom();
+    const room = await hostedRoom();
     const socket = await partyInRoom(room.id, '郑十一');
     await sendingPeer(socket);
     const deadPid = t.server.liveRooms.get(room.id)!.slot.worker.pid;

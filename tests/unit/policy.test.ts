@@ -61,6 +61,8 @@ const expected: Record<Action, [string, string]> = {
   'followup:create':      ['YYYYY......', '.Y.........'],
   'rating:submit':        ['.....YYYY..', '...........'],
   'room:enter':           ['YYYYY......', '.Y.........'],
+  'session:host':         ['YY.YY......', '.Y.........'],
+  'session:admit':        ['YYYYY......', '.Y.........'],
   // Actions that do not depend on a case: the same answer for "own" and "foreign".
   'case:list':            ['YYYYY......', 'YYYYY......'],
   'stats:view':           ['YYY........', 'YYY........'],
@@ -92,7 +94,7 @@ describe('permission matrix', () => {
       [
         'organisation:manage', 'staff:manage', 'stats:view', 'case:list', 'case:view', 'case:accept', 'case:assign', 'case:schedule',
         'case:close', 'case:audit', 'evidence:upload', 'counterclaim:file', 'invitation:create', 'followup:create', 'rating:submit',
-        'room:create', 'room:enter',
+        'room:create', 'room:enter', 'session:host', 'session:admit',
       ].sort(),
     );
   });

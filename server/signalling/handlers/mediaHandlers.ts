@@ -5,16 +5,23 @@ import { MediaPeer, type Notify } from '../../media/mediaPeer.ts';
 import type { MediaRoom } from '../../media/mediaRoom.ts';
 import type { LiveRooms } from '../../rooms/liveRooms.ts';
 import type { CaseService } from '../../cases/caseService.ts';
+import type { LiveSessions } from '../../sessions/liveSessions.ts';
+import { forbidden } from '../../errors.ts';
 import { isStaffRole } from '../../auth/policy.ts';
 import { ErrorCode } from '../protocol.ts';
 import type { RequestHandlers } from '../requests.ts';
 import type { YuntingSocket } from '../types.ts';
 
+export type MediaRequestHandlers = Pick<
+  RequestHandlers,
+  Extract<keyof RequestHandlers, `room:${string}` | `transport:${string}` | `producer:${string}` | `consumer:${string}`>
+>;
+
 export function mediaHandlers(
   socket: YuntingSocket,
-  { liveRooms, cases }: { liveRooms: LiveRooms; cases: CaseService },
+  { liveRooms, sessions, cases }: { liveRooms: LiveRooms; sessions: LiveSessions; cases: CaseService },
   notify: Notify,
-): RequestHandlers {
+): MediaRequestHandlers {
   const identity = socket.data.identity;
 
   const joined = (): { room: MediaRoom; peer: MediaPeer } => {
@@ -26,14 +33,16 @@ export function mediaHandlers(
 
   return {
     'room:capabilities': async () => {
-      const room = await liveRooms.getOrCreate(identity.roomId);
+      const room = await (await sessions.get(identity.roomId)).mediaRoom();
       return { routerRtpCapabilities: room.rtpCapabilities };
     },
 
     'room:join': async ({ rtpCapabilities, device }) => {
       const current = socket.data.peerId ? liveRooms.get(identity.roomId)?.peers.get(socket.data.peerId) : undefined;
       if (current) throw new AppError(ErrorCode.AlreadyJoined, 'Already in the room');
-      const room = await liveRooms.getOrCreate(identity.roomId);
+      const session = await sessions.get(identity.roomId);
+      const participant = session.enter(identity);
+      const room = await session.mediaRoom();
       const peer = new MediaPeer(identity, rtpCapabilities as types.RtpCapabilities, notify, device);
       const { replaced } = room.addPeer(peer);
       replaced?.notify('room:closed', { reason: 'replaced' });
@@ -41,10 +50,13 @@ export function mediaHandlers(
       peer.once('closed', () => {
         if (socket.data.peerId === peer.id) delete socket.data.peerId;
       });
+      const peers = room.peersFor(peer);
+      // After the answer: the session state that follows from this join.
+      setImmediate(() => session.attach(participant, peer));
       if (isStaffRole(identity.role)) {
         await cases.sessionStarted(room.id, { userId: identity.subject.replace(/^staff:/, ''), name: identity.displayName });
       }
-      return { peerId: peer.id, roomId: room.id, displayName: peer.displayName, role: identity.role, peers: room.peersFor(peer) };
+      return { peerId: peer.id, roomId: room.id, displayName: peer.displayName, role: identity.role, peers };
     },
 
     'room:leave': async () => {
@@ -83,6 +95,7 @@ export function mediaHandlers(
 
     'producer:resume': async ({ producerId }) => {
       const { room, peer } = joined();
+      if (!(await sessions.get(identity.roomId)).mayResume(peer, producerId)) throw forbidden('The host has muted you');
       await room.setProducerPaused(peer, producerId, false);
       return {};
     },

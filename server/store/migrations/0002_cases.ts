@@ -4,7 +4,8 @@
  * follow-up visits. Rooms become a case's scheduled sessions; invitations
  * gain a short code and one-time redemption.
  */
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { appendOnly } from './appendOnly.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -154,24 +155,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('invitations_short_code_idx').on('invitations').column('short_code').unique().execute();
 
   await appendOnly(db, 'audit_log');
-}
-
-/** Nothing, not even a direct SQL client of the application's, may edit or delete audit rows. */
-async function appendOnly(db: Kysely<unknown>, table: string): Promise<void> {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  if (postgres) {
-    await sql
-      .raw(
-        `CREATE OR REPLACE FUNCTION ${table}_append_only() RETURNS trigger AS $$
-         BEGIN RAISE EXCEPTION '${table} is append-only'; END; $$ LANGUAGE plpgsql`,
-      )
-      .execute(db);
-    await sql.raw(`CREATE TRIGGER ${table}_no_update BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${table}_append_only()`).execute(db);
-    await sql.raw(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${table}_append_only()`).execute(db);
-  } else {
-    await sql.raw(`CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`).execute(db);
-    await sql.raw(`CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`).execute(db);
-  }
 }
 
 export async function down(): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import type { Kysely, Migration } from 'kysely';
 import * as cases from './0002_cases.ts';
+import * as sessions from './0003_sessions.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_users_rooms_invitations': {
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
     },
   },
   '0002_cases': cases,
+  '0003_sessions': sessions,
 };

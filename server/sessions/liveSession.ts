@@ -1,0 +1,522 @@
+/**
+ * One session as its people live it: the lobby, identity checks, who is
+ * present, private talks (背对背), hearing phases and floor control. It is
+ * the media room's consume policy, so its rules hold in the SFU itself.
+ * Its state is rebuilt from the session's event log, so it survives a dead
+ * worker and a restarted server.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { types } from 'mediasoup';
+import { AppError, forbidden } from '../errors.ts';
+import { recordAudit } from '../audit/auditLog.ts';
+import { can, type StaffActor } from '../auth/policy.ts';
+import type { MediaPeer, ProducerAppData } from '../media/mediaPeer.ts';
+import type { ConsumePolicy, MediaRoom } from '../media/mediaRoom.ts';
+import type { LiveRooms } from '../rooms/liveRooms.ts';
+import {
+  ErrorCode,
+  hearingPhases,
+  type ChatMessage,
+  type HearingPhase,
+  type ParticipantView,
+  type SessionSnapshot,
+  type SharedEvidence,
+  type SocketIdentity,
+} from '../signalling/protocol.ts';
+import type { Db } from '../store/database.ts';
+import type { Room } from '../store/schema.ts';
+import { canHear, groupOf, sideOf, type AudienceMember, type PrivateTalk } from './audience.ts';
+
+interface Participant extends AudienceMember {
+  subject: string;
+  name: string;
+  role: SocketIdentity['role'];
+  verified: boolean;
+  presence: ParticipantView['presence'];
+  handRaised: boolean;
+  mutedByHost: boolean;
+  peerId: string | null;
+  goneTimer?: NodeJS.Timeout;
+}
+
+export interface SessionDeps {
+  db: Db;
+  liveRooms: LiveRooms;
+  log: FastifyBaseLogger;
+  graceSeconds: number;
+  /** Withdraws a removed guest's invitation so the link cannot bring them back. */
+  revokeInvitation(invitationId: string): Promise<void>;
+}
+
+type EventKind =
+  | 'participant.joined'
+  | 'participant.admitted'
+  | 'participant.verified'
+  | 'participant.rejected'
+  | 'participant.removed'
+  | 'participant.left'
+  | 'floor.muted'
+  | 'floor.unmuted'
+  | 'private.started'
+  | 'private.ended'
+  | 'phase.changed';
+
+/** Staff in a room already passed `room:enter` for it; within the room only the role decides. */
+const staffActor = (who: { subject: string; role: SocketIdentity['role'] }): StaffActor => ({
+  kind: 'staff',
+  userId: who.subject.replace(/^staff:/, ''),
+  role: who.role as StaffActor['role'],
+  organisationId: null,
+  name: '',
+});
+
+export class LiveSession {
+  private readonly participants = new Map<string, Participant>();
+  private readonly removed = new Set<string>();
+  private phase: HearingPhase | null = null;
+  private phaseStartedAt: string | null = null;
+  private privateTalk: (PrivateTalk & { since: string }) | null = null;
+  private media: MediaRoom | undefined;
+
+  private constructor(
+    readonly room: Room,
+    private readonly deps: SessionDeps,
+  ) {}
+
+  static async load(room: Room, deps: SessionDeps): Promise<LiveSession> {
+    const session = new LiveSession(room, deps);
+    const events = await deps.db.selectFrom('session_events').selectAll().where('room_id', '=', room.id).orderBy('at').orderBy('id').execute();
+    for (const event of events) session.replay(event.kind as EventKind, event.subject, JSON.parse(event.detail) as Record<string, string>, event.at);
+    // Nobody is connected to a session just loaded; whoever comes back is online again.
+    for (const participant of session.participants.values()) participant.presence = 'gone';
+    return session;
+  }
+
+  /** The SFU room carrying this session, created on a worker when needed (again after a worker died). */
+  async mediaRoom(): Promise<MediaRoom> {
+    const media = await this.deps.liveRooms.getOrCreate(this.room.id);
+    if (media !== this.media) {
+      this.media = media;
+      media.policy = this.policy;
+      media.on('producerCreated', (producer) => void this.onProducerCreated(producer));
+    }
+    return media;
+  }
+
+  readonly policy: ConsumePolicy = {
+    canConsume: (receiver, producer) => {
+      const owner = this.media?.peers.get(producer.appData.peerId);
+      return owner !== undefined && this.hears(receiver, owner);
+    },
+    canSee: (viewer, peer) => {
+      const v = this.of(viewer);
+      const p = this.of(peer);
+      if (!v || !p) return false;
+      if (v.side === 'staff') return true;
+      return v.admitted && p.admitted;
+    },
+  };
+
+  /** Called for every join: staff enter directly, everyone else waits until admitted (or enters again after a drop). */
+  enter(identity: SocketIdentity): Participant {
+    if (this.removed.has(identity.subject)) throw new AppError(ErrorCode.Forbidden, 'You were removed from this session', 403);
+    let participant = this.participants.get(identity.subject);
+    if (!participant) {
+      participant = {
+        id: randomUUID(),
+        subject: identity.subject,
+        name: identity.displayName,
+        role: identity.role,
+        side: sideOf(identity.role),
+        admitted: sideOf(identity.role) === 'staff',
+        verified: false,
+        presence: 'online',
+        handRaised: false,
+        mutedByHost: false,
+        peerId: null,
+      };
+      this.participants.set(identity.subject, participant);
+      void this.log('participant.joined', identity.displayName, participant, { name: participant.name, role: participant.role });
+    }
+    clearTimeout(participant.goneTimer);
+    participant.presence = 'online';
+    return participant;
+  }
+
+  /** Binds the participant to its media peer once the peer is in the room. */
+  attach(participant: Participant, peer: MediaPeer): void {
+    participant.peerId = peer.id;
+    peer.once('closed', () => this.onPeerClosed(participant, peer));
+    this.changed();
+  }
+
+  // ---- host actions -------------------------------------------------------
+
+  async admit(host: SocketIdentity, participantId: string): Promise<void> {
+    this.requireAdmitter(host);
+    const target = this.byId(participantId);
+    if (target.admitted) return;
+    target.admitted = true;
+    await this.log('participant.admitted', host.displayName, target, { name: target.name, role: target.role });
+    this.changed();
+  }
+
+  async verify(host: SocketIdentity, participantId: string): Promise<void> {
+    this.requireAdmitter(host);
+    const target = this.byId(participantId);
+    if (target.verified) return;
+    target.verified = true;
+    await this.log('participant.verified', host.displayName, target, { name: target.name, role: target.role });
+    this.changed();
+  }
+
+  async reject(host: SocketIdentity, participantId: string): Promise<void> {
+    this.requireAdmitter(host);
+    const target = this.byId(participantId);
+    if (target.side === 'staff') throw forbidden('Staff cannot be turned away');
+    target.admitted = false;
+    await this.log('participant.rejected', host.displayName, target, { name: target.name, role: target.role });
+    this.closePeerOf(target, 'rejected');
+    this.changed();
+  }
+
+  async remove(host: SocketIdentity, participantId: string): Promise<void> {
+    this.requireHost(host);
+    const target = this.byId(participantId);
+    if (target.subject === host.subject) throw new AppError(ErrorCode.InvalidPayload, 'You cannot remove yourself');
+    this.removed.add(target.subject);
+    target.admitted = false;
+    target.presence = 'gone';
+    await this.log('participant.removed', host.displayName, target, { name: target.name, role: target.role });
+    if (target.subject.startsWith('invite:')) await this.deps.revokeInvitation(target.subject.slice('invite:'.length));
+    this.closePeerOf(target, 'removed');
+    this.changed();
+  }
+
+  /** Server-side mute: the microphone producer is paused in the SFU, and its owner cannot resume it. */
+  async mute(host: SocketIdentity, participantId: string, muted: boolean): Promise<void> {
+    this.requireHost(host);
+    const target = this.byId(participantId);
+    if (target.mutedByHost === muted) return;
+    target.mutedByHost = muted;
+    await this.log(muted ? 'floor.muted' : 'floor.unmuted', host.displayName, target, { name: target.name });
+    const peer = target.peerId ? this.media?.peers.get(target.peerId) : undefined;
+    if (peer && this.media) {
+      for (const producer of peer.producers.values()) {
+        if (producer.appData.source !== 'mic') continue;
+        await this.media.setProducerPaused(peer, producer.id, muted);
+        peer.notify(muted ? 'producer:paused' : 'producer:resumed', { producerId: producer.id, peerId: peer.id });
+      }
+    }
+    if (muted) target.handRaised = false;
+    this.changed();
+  }
+
+  async setHand(identity: SocketIdentity, raised: boolean): Promise<void> {
+    const self = this.self(identity);
+    self.handRaised = raised;
+    this.changed();
+  }
+
+  async setPrivateTalk(host: SocketIdentity, side: 'applicant' | 'respondent' | null): Promise<void> {
+    this.requireHost(host);
+    if (this.room.mode !== 'back_to_back' && !(this.room.mode === 'hearing' && this.phase === 'mediation')) {
+      throw new AppError(ErrorCode.Forbidden, 'Private talks belong to back-to-back mediation (or in-court mediation)', 403);
+    }
+    if ((this.privateTalk?.side ?? null) === side) return;
+    const at = new Date().toISOString();
+    if (this.privateTalk) await this.log('private.ended', host.displayName, null, { side: this.privateTalk.side });
+    this.privateTalk = side ? { side, since: at } : null;
+    if (side) await this.log('private.started', host.displayName, null, { side });
+    this.changed();
+  }
+
+  async setPhase(host: SocketIdentity, phase: HearingPhase, outcome?: string, note?: string): Promise<void> {
+    this.requireHost(host);
+    if (this.room.mode !== 'hearing') throw new AppError(ErrorCode.Forbidden, 'Phases belong to hearings', 403);
+    const expected = hearingPhases[this.phase === null ? 0 : hearingPhases.indexOf(this.phase) + 1];
+    if (phase !== expected) {
+      throw new AppError(ErrorCode.InvalidPayload, `The next phase is ${expected ?? '(none: the hearing is closed)'}, not ${phase}`);
+    }
+    if (phase === 'closing' && !outcome) throw new AppError(ErrorCode.InvalidPayload, 'Closing needs the outcome: ruling, adjournment or settlement');
+    // Leaving in-court mediation ends any private talk held during it.
+    if (this.privateTalk) await this.setPrivateTalk(host, null);
+    this.phase = phase;
+    this.phaseStartedAt = new Date().toISOString();
+    await this.log('phase.changed', host.displayName, null, { phase, ...(outcome ? { outcome } : {}), ...(note ? { note } : {}) });
+    this.changed();
+  }
+
+  // ---- everyone -----------------------------------------------------------
+
+  async chat(identity: SocketIdentity, text: string): Promise<ChatMessage> {
+    const sender = this.self(identity);
+    const group = groupOf(sender, this.privateTalk);
+    if (!group) throw forbidden('Wait until you are admitted');
+    const message: ChatMessage = {
+      id: randomUUID(),
+      from: sender.name,
+      role: sender.role,
+      text: text.trim(),
+      at: new Date().toISOString(),
+      private: group !== 'all',
+    };
+    await this.deps.db
+      .insertInto('chat_messages')
+      .values({
+        id: message.id,
+        room_id: this.room.id,
+        case_id: this.room.case_id,
+        sender_name: sender.name,
+        sender_role: sender.role,
+        audience: group,
+        text: message.text,
+        at: message.at,
+      })
+      .execute();
+    for (const peer of this.media?.peers.values() ?? []) {
+      const receiver = this.of(peer);
+      if (receiver && receiver !== sender && canHear(receiver, sender, this.privateTalk) && receiver.admitted) peer.notify('chat:message', message);
+    }
+    return message;
+  }
+
+  /** The group a participant is in now, for labelling what they share. */
+  audienceOf(subject: string): string | null {
+    const participant = this.participants.get(subject);
+    return participant ? groupOf(participant, this.privateTalk) : null;
+  }
+
+  /** Sends a shared-evidence notice to those who hear the sharer now. */
+  announceEvidence(subject: string, evidence: SharedEvidence): void {
+    const sender = this.participants.get(subject);
+    if (!sender) return;
+    for (const peer of this.media?.peers.values() ?? []) {
+      const receiver = this.of(peer);
+      if (receiver && receiver.admitted && (receiver === sender || canHear(receiver, sender, this.privateTalk))) peer.notify('evidence:shared', evidence);
+    }
+  }
+
+  mayResume(peer: MediaPeer, producerId: string): boolean {
+    const producer = peer.producers.get(producerId);
+    return !(producer?.appData.source === 'mic' && this.of(peer)?.mutedByHost);
+  }
+
+  snapshotFor(participant: Participant): SessionSnapshot {
+    const staffViewer = participant.side === 'staff';
+    const isHost = staffViewer && can(staffActor(participant), 'session:host');
+    const visible = [...this.participants.values()].filter(
+      (p) => p.presence !== 'gone' || staffViewer || p.admitted,
+    ).filter((p) => staffViewer || p === participant || (participant.admitted && p.admitted));
+    return {
+      roomId: this.room.id,
+      title: this.room.title,
+      mode: this.room.mode,
+      recorded: true,
+      phase: this.phase,
+      phaseStartedAt: this.phaseStartedAt,
+      privateTalk: this.privateTalk
+        ? {
+            side: staffViewer || participant.side === this.privateTalk.side ? this.privateTalk.side : null,
+            includesYou: groupOf(participant, this.privateTalk) === `talk:${this.privateTalk.side}`,
+            since: this.privateTalk.since,
+          }
+        : null,
+      you: { ...this.view(participant), isHost, canAdmit: staffViewer && can(staffActor(participant), 'session:admit') },
+      participants: visible.map((p) => this.view(p)),
+    };
+  }
+
+  // ---- internals ----------------------------------------------------------
+
+  private staffActorOf = staffActor;
+
+  private of(peer: MediaPeer): Participant | undefined {
+    return this.participants.get(peer.identity.subject);
+  }
+
+  private hears(receiver: MediaPeer, sender: MediaPeer): boolean {
+    const r = this.of(receiver);
+    const s = this.of(sender);
+    return r !== undefined && s !== undefined && canHear(r, s, this.privateTalk);
+  }
+
+  private self(identity: SocketIdentity): Participant {
+    const participant = this.participants.get(identity.subject);
+    if (!participant) throw new AppError(ErrorCode.NotJoined, 'Join the room first');
+    return participant;
+  }
+
+  private byId(participantId: string): Participant {
+    for (const participant of this.participants.values()) if (participant.id === participantId) return participant;
+    throw new AppError(ErrorCode.NotFound, 'No such participant in this session');
+  }
+
+  private requireHost(identity: SocketIdentity): void {
+    if (sideOf(identity.role) !== 'staff' || !can(this.staffActorOf(identity), 'session:host')) {
+      throw forbidden('Only the mediator or arbitrator leads the session');
+    }
+  }
+
+  private requireAdmitter(identity: SocketIdentity): void {
+    if (sideOf(identity.role) !== 'staff' || !can(this.staffActorOf(identity), 'session:admit')) throw forbidden('Only staff admit participants');
+  }
+
+  private view(p: Participant): ParticipantView {
+    return {
+      id: p.id,
+      name: p.name,
+      role: p.role,
+      side: p.side,
+      admitted: p.admitted,
+      verified: p.verified,
+      presence: p.presence,
+      handRaised: p.handRaised,
+      mutedByHost: p.mutedByHost,
+      peerId: p.peerId,
+    };
+  }
+
+  private closePeerOf(target: Participant, reason: 'rejected' | 'removed'): void {
+    const peer = target.peerId ? this.media?.peers.get(target.peerId) : undefined;
+    if (!peer) return;
+    peer.notify('room:closed', { reason });
+    peer.close();
+  }
+
+  private onPeerClosed(participant: Participant, peer: MediaPeer): void {
+    if (participant.peerId !== peer.id) return;
+    participant.peerId = null;
+    participant.handRaised = false;
+    if (participant.presence === 'online') {
+      participant.presence = 'reconnecting';
+      // Someone gone longer than the grace period is shown as gone.
+      participant.goneTimer = setTimeout(() => {
+        if (participant.peerId !== null) return;
+        participant.presence = 'gone';
+        void this.log('participant.left', participant.name, participant, { name: participant.name });
+        this.changed();
+      }, this.deps.graceSeconds * 1000);
+      participant.goneTimer.unref();
+    }
+    this.changed();
+  }
+
+  private async onProducerCreated(producer: types.Producer<ProducerAppData>): Promise<void> {
+    const owner = this.media?.peers.get(producer.appData.peerId);
+    const participant = owner && this.of(owner);
+    if (owner && participant?.mutedByHost && producer.appData.source === 'mic') {
+      await producer.pause().catch(() => undefined);
+      owner.notify('producer:paused', { producerId: producer.id, peerId: owner.id });
+    }
+  }
+
+  /** After any change: re-apply the rules to the media and tell everyone what they may now know. */
+  private changed(): void {
+    if (!this.media || this.media.closed) return;
+    this.media.reconcile();
+    for (const peer of this.media.peers.values()) {
+      const participant = this.of(peer);
+      if (participant) peer.notify('session:state', this.snapshotFor(participant));
+    }
+  }
+
+  private replay(kind: EventKind, subject: string | null, detail: Record<string, string>, at: string): void {
+    const target = subject ? this.participants.get(subject) : undefined;
+    const ensure = () =>
+      target ??
+      (subject && detail.role
+        ? this.enterFromLog(subject, detail.name ?? '', detail.role as SocketIdentity['role'])
+        : undefined);
+    switch (kind) {
+      case 'participant.joined':
+        ensure();
+        break;
+      case 'participant.admitted': {
+        const p = ensure();
+        if (p) p.admitted = true;
+        break;
+      }
+      case 'participant.verified': {
+        const p = ensure();
+        if (p) p.verified = true;
+        break;
+      }
+      case 'participant.rejected': {
+        const p = ensure();
+        if (p) p.admitted = false;
+        break;
+      }
+      case 'participant.removed':
+        if (subject) this.removed.add(subject);
+        break;
+      case 'floor.muted':
+      case 'floor.unmuted':
+        if (target) target.mutedByHost = kind === 'floor.muted';
+        break;
+      case 'private.started':
+        this.privateTalk = { side: detail.side as PrivateTalk['side'], since: at };
+        break;
+      case 'private.ended':
+        this.privateTalk = null;
+        break;
+      case 'phase.changed':
+        this.phase = detail.phase as HearingPhase;
+        this.phaseStartedAt = at;
+        break;
+      case 'participant.left':
+        break;
+    }
+  }
+
+  private enterFromLog(subject: string, name: string, role: SocketIdentity['role']): Participant {
+    const participant: Participant = {
+      id: randomUUID(),
+      subject,
+      name,
+      role,
+      side: sideOf(role),
+      admitted: sideOf(role) === 'staff',
+      verified: false,
+      presence: 'gone',
+      handRaised: false,
+      mutedByHost: false,
+      peerId: null,
+    };
+    this.participants.set(subject, participant);
+    return participant;
+  }
+
+  /** Session event and (for case sessions) audit row, in one transaction. */
+  private async log(kind: EventKind, actorName: string, target: Participant | null, detail: Record<string, unknown>): Promise<void> {
+    const at = new Date().toISOString();
+    try {
+      await this.deps.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('session_events')
+          .values({
+            id: randomUUID(),
+            room_id: this.room.id,
+            case_id: this.room.case_id,
+            kind,
+            subject: target?.subject ?? null,
+            actor_name: actorName,
+            detail: JSON.stringify(detail),
+            at,
+          })
+          .execute();
+        if (this.room.case_id && kind !== 'participant.joined' && kind !== 'participant.left') {
+          await recordAudit(trx, { actor: { kind: 'system', name: actorName }, ip: null }, {
+            caseId: this.room.case_id,
+            action: `session.${kind}`,
+            detail: { roomId: this.room.id, ...detail },
+          });
+        }
+      });
+    } catch (error) {
+      this.deps.log.error({ err: error, kind }, 'could not log session event');
+      throw error;
+    }
+  }
+}
