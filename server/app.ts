@@ -30,6 +30,8 @@ import { OrganisationService } from './organisations/organisationService.ts';
 import { InvitationService } from './rooms/invitations.ts';
 import { attachProgressNamespace } from './signalling/progressNamespace.ts';
 import { LiveSessions } from './sessions/liveSessions.ts';
+import { SessionEvidence } from './sessions/sessionEvidence.ts';
+import { sessionEvidenceRoutes } from './http/routes/sessionEvidence.ts';
 import { WorkerPool } from './media/workerPool.ts';
 import { LiveRooms } from './rooms/liveRooms.ts';
 import { RoomService } from './rooms/roomService.ts';
@@ -121,6 +123,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   await app.register(applicationRoutes, { applications, cases });
   await app.register(caseRoutes, { auth, cases, storage, db });
   await app.register(roomRoutes, { auth, rooms, invitations, cases });
+  await app.register(sessionEvidenceRoutes, { auth, evidence: new SessionEvidence(db, storage, sessions), storage });
   await app.register(pageRoutes, { clientDir: config.clientDir });
 
   const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log });

@@ -9,6 +9,25 @@ import { compileSchema } from '../validation.ts';
 import { LocalizedError } from '../errors.ts';
 import { MAX_EVIDENCE_FILES, type UploadedFile } from '../cases/evidenceFiles.ts';
 
+/** Only files (evidence shared during a session). */
+export async function readFiles(request: FastifyRequest): Promise<UploadedFile[]> {
+  const files: UploadedFile[] = [];
+  try {
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') continue;
+      if (files.length >= MAX_EVIDENCE_FILES) throw new LocalizedError('EVIDENCE_TOO_MANY', '', 400, 'evidence');
+      files.push({ fileName: part.filename || 'file', data: await part.toBuffer() });
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new LocalizedError('EVIDENCE_TOO_LARGE', files.at(-1)?.fileName ?? '', 413, 'evidence');
+    }
+    throw error;
+  }
+  if (files.length === 0) throw new LocalizedError('EVIDENCE_EMPTY', '', 400, 'evidence');
+  return files;
+}
+
 export async function readForm<S extends TSchema>(
   request: FastifyRequest,
   jsonField: string,

@@ -282,6 +282,10 @@ export class LiveSession {
     return message;
   }
 
+  member(subject: string): AudienceMember | undefined {
+    return this.participants.get(subject);
+  }
+
   /** The group a participant is in now, for labelling what they share. */
   audienceOf(subject: string): string | null {
     const participant = this.participants.get(subject);
