@@ -60,3 +60,13 @@ export async function submitApplication(
   const response = await fetch(`${t.url}/api/applications`, { method: 'POST', body: form, headers: { 'accept-language': lang } });
   return { status: response.status, body: (await response.json()) as Record<string, string> };
 }
+
+/** A valid 18-digit resident ID for a birth date derived from `n`, so tests can file many distinct applicants. */
+export function residentId(n: number): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const day = String((n % 28) + 1).padStart(2, '0');
+  const month = String((Math.floor(n / 28) % 12) + 1).padStart(2, '0');
+  const body = `110101${1970 + (Math.floor(n / 336) % 40)}${month}${day}${String(n % 1000).padStart(3, '0')}`;
+  const sum = weights.reduce((acc, w, i) => acc + w * Number(body[i]), 0);
+  return body + '10X98765432'[sum % 11];
+}

@@ -10,6 +10,7 @@ export const ADMIN = { username: 'admin', password: 'test-admin-password' };
 export interface TestServer {
   server: YuntingServer;
   url: string;
+  dataDir: string;
   staffToken: string;
   createRoom(title?: string, mode?: 'face_to_face' | 'back_to_back' | 'hearing'): Promise<{ id: string; title: string }>;
   invite(roomId: string, displayName: string, role?: string): Promise<{ id: string; token: string; url: string; shortCode: string }>;
@@ -19,10 +20,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<Omit<Config, 'media' | 'dataDir'>> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yunting-test-'));
+export async function startTestServer(
+  overrides: Partial<Omit<Config, 'media' | 'dataDir'>> & { dataDir?: string; keepData?: boolean } = {},
+): Promise<TestServer> {
+  const { keepData, ...configOverrides } = overrides;
+  const dataDir = overrides.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'yunting-test-'));
   const server = await buildServer(
-    testConfig({ dataDir, adminUsername: ADMIN.username, adminPassword: ADMIN.password, ...overrides }),
+    testConfig({ adminUsername: ADMIN.username, adminPassword: ADMIN.password, ...configOverrides, dataDir }),
   );
   const url = await server.listen();
 
@@ -46,6 +50,7 @@ export async function startTestServer(overrides: Partial<Omit<Config, 'media' | 
   const self: TestServer = {
     server,
     url,
+    dataDir,
     staffToken,
     api,
     async createRoom(title = '测试调解室', mode = 'face_to_face') {
@@ -71,7 +76,7 @@ export async function startTestServer(overrides: Partial<Omit<Config, 'media' | 
     },
     async close() {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return self;
