@@ -32,6 +32,10 @@ import { attachProgressNamespace } from './signalling/progressNamespace.ts';
 import { LiveSessions } from './sessions/liveSessions.ts';
 import { SessionEvidence } from './sessions/sessionEvidence.ts';
 import { sessionEvidenceRoutes } from './http/routes/sessionEvidence.ts';
+import { recordingRoutes } from './http/routes/recordings.ts';
+import { RecordingService } from './recording/recordingService.ts';
+import { resolveFfmpeg } from './recording/ffmpegBinary.ts';
+import { mkdirSync } from 'node:fs';
 import { WorkerPool } from './media/workerPool.ts';
 import { LiveRooms } from './rooms/liveRooms.ts';
 import { RoomService } from './rooms/roomService.ts';
@@ -59,6 +63,7 @@ export interface YuntingServer {
   organisations: OrganisationService;
   liveRooms: LiveRooms;
   sessions: LiveSessions;
+  recordings: RecordingService;
   /** Set once listening: the origin invitation links point at. */
   publicUrl(): string;
   listen(): Promise<string>;
@@ -103,14 +108,26 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   const cases = new CaseService(db, caseEvents, config.sla, config.massDispute);
   const applications = new ApplicationService(db, storage, caseEvents);
   const organisations = new OrganisationService(db, auth);
-  const liveRooms = new LiveRooms(pool, app.log);
+  const liveRooms = new LiveRooms(pool, app.log, config.roomCloseDelayMs);
+  mkdirSync(config.recording.dir, { recursive: true });
+  const ffmpeg = resolveFfmpeg(config.ffmpegBin);
+  const recordings = new RecordingService(
+    db,
+    { recordingsDir: config.recording.dir, ffmpegPath: ffmpeg.path, segmentSeconds: config.recording.segmentSeconds, retentionDays: config.recording.retentionDays },
+    app.log.child({ module: 'recording' }),
+  );
   const sessions = new LiveSessions({
     db,
     liveRooms,
     log: app.log,
     graceSeconds: config.peerGraceSeconds,
     revokeInvitation: (invitationId) => invitations.revokeBySystem(invitationId),
+    ...(config.recording.enabled ? { onMediaRoom: (session, media) => recordings.attach(session, media) } : {}),
   });
+  await recordings.reconcile();
+  await recordings.applyRetention();
+  const retentionTimer = setInterval(() => void recordings.applyRetention(), 86_400_000);
+  retentionTimer.unref();
 
   installErrorHandler(app);
   await app.register(fastifyRateLimit, { global: false });
@@ -124,6 +141,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   await app.register(caseRoutes, { auth, cases, storage, db });
   await app.register(roomRoutes, { auth, rooms, invitations, cases });
   await app.register(sessionEvidenceRoutes, { auth, evidence: new SessionEvidence(db, storage, sessions), storage });
+  await app.register(recordingRoutes, { auth, recordings, recordingsDir: config.recording.dir });
   await app.register(pageRoutes, { clientDir: config.clientDir });
 
   const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log });
@@ -143,6 +161,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     organisations,
     liveRooms,
     sessions,
+    recordings,
     publicUrl,
     generatedAdminPassword,
     async listen() {
@@ -155,7 +174,11 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     close() {
       closing ??= (async () => {
         for (const socket of io.sockets.sockets.values()) socket.emit('room:closed', { reason: 'server-shutdown' });
+        clearInterval(retentionTimer);
+        recordings.composer.stop();
+        await sessions.closeAll();
         liveRooms.closeAll();
+        await recordings.stopAll();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await app.close();
         pool.close();

@@ -48,12 +48,15 @@ export interface Config {
   logLevel: string;
   /** How long a disconnected peer keeps its seat before it is shown as gone. */
   peerGraceSeconds: number;
+  /** How long an empty room keeps its media (and recording) open for someone coming back. */
+  roomCloseDelayMs: number;
   /** Explicit ffmpeg binary; resolved by server/recording/ffmpegBinary.ts when unset. */
   ffmpegBin: string | undefined;
   /** Service promise: respond within this many minutes of submission, resolve within this many days of acceptance. */
   sla: { responseMinutes: number; resolutionDays: number };
   /** Early warning: at least minCases applications naming one employer within windowDays. */
   massDispute: { minCases: number; windowDays: number };
+  recording: { enabled: boolean; dir: string; segmentSeconds: number; retentionDays: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -115,9 +118,17 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: env.LOG_LEVEL ?? 'info',
     peerGraceSeconds: int(env, 'PEER_GRACE_SECONDS', 30),
+    roomCloseDelayMs: int(env, 'ROOM_CLOSE_DELAY_MS', 2000),
     ffmpegBin: env.FFMPEG_BIN || undefined,
     sla: { responseMinutes: int(env, 'SLA_RESPONSE_MINUTES', 60), resolutionDays: int(env, 'SLA_RESOLUTION_DAYS', 7) },
     massDispute: { minCases: int(env, 'MASS_DISPUTE_MIN_CASES', 5), windowDays: int(env, 'MASS_DISPUTE_WINDOW_DAYS', 30) },
+    recording: {
+      // Off only for measuring what recording costs (bench:recording); sessions are always recorded in service.
+      enabled: env.RECORDING !== 'off',
+      dir: path.resolve(projectRoot, env.RECORDINGS_DIR ?? 'recordings'),
+      segmentSeconds: Math.min(30, Math.max(2, int(env, 'RECORDING_SEGMENT_SECONDS', 10))),
+      retentionDays: int(env, 'RECORDING_RETENTION_DAYS', 0),
+    },
   };
 }
 
@@ -126,5 +137,10 @@ export function testConfig(
   overrides: Partial<Omit<Config, 'media'>> & { dataDir: string; media?: Partial<MediaConfig> },
 ): Config {
   const base = loadConfig({ HOST: '127.0.0.1', PORT: '0', TLS: 'off', RTC_PORT: '0', MEDIASOUP_WORKERS: '1', LOG_LEVEL: 'warn' });
-  return { ...base, ...overrides, media: { ...base.media, announcedIp: '127.0.0.1', ...overrides.media } };
+  return {
+    ...base,
+    recording: { ...base.recording, dir: path.join(overrides.dataDir, 'recordings') },
+    ...overrides,
+    media: { ...base.media, announcedIp: '127.0.0.1', ...overrides.media },
+  };
 }

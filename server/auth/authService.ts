@@ -57,6 +57,7 @@ export class AuthService {
     displayName: string;
     role: StaffRole;
     organisationId: string | null;
+    confidentialAccess?: boolean | undefined;
   }): Promise<StaffUser> {
     if (await findUserByUsername(this.db, input.username)) {
       throw new AppError('USERNAME_TAKEN', `The username ${input.username} is taken`, 409);
@@ -68,6 +69,7 @@ export class AuthService {
       role: input.role,
       display_name: input.displayName,
       organisation_id: input.organisationId,
+      confidential_access: input.confidentialAccess ? 1 : 0,
       created_at: new Date().toISOString(),
     };
     await insertUser(this.db, user);
@@ -95,7 +97,14 @@ export class AuthService {
     if (claims.typ !== 'staff') throw unauthorized('A staff login is required');
     const user = await findUserById(this.db, claims.sub);
     if (!user || user.disabled) throw unauthorized('This account is no longer active');
-    return { kind: 'staff', userId: user.id, role: user.role, organisationId: user.organisation_id, name: user.display_name };
+    return {
+      kind: 'staff',
+      userId: user.id,
+      role: user.role,
+      organisationId: user.organisation_id,
+      name: user.display_name,
+      confidentialAccess: user.confidential_access === 1,
+    };
   }
 
   /** A party token whose invitation has not been withdrawn. */

@@ -15,7 +15,7 @@ export const partyRoles = ['applicant', 'respondent', 'applicant_agent', 'respon
 export type PartyRole = (typeof partyRoles)[number];
 
 export type Actor =
-  | { kind: 'staff'; userId: string; role: StaffRole; organisationId: string | null; name: string }
+  | { kind: 'staff'; userId: string; role: StaffRole; organisationId: string | null; name: string; confidentialAccess?: boolean }
   | { kind: 'party'; role: ParticipantRole; caseId: string | null; roomId: string | null; invitationId: string | null; name: string };
 
 export type StaffActor = Extract<Actor, { kind: 'staff' }>;
@@ -50,7 +50,10 @@ export type Action =
   /** Lead a live session: private talks, hearing phases, muting, removing. */
   | 'session:host'
   /** Let waiting participants in after checking who they are. */
-  | 'session:admit';
+  | 'session:admit'
+  | 'recording:view'
+  /** Private talks in recordings: the mediator or arbitrator of the case, and clerks authorised for it. */
+  | 'recording:confidential';
 
 type Rule = 'never' | 'any' | 'own';
 
@@ -93,6 +96,8 @@ const matrix: Record<Action, Partial<Record<ParticipantRole, Rule>>> = {
   'room:enter': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
   'session:host': { admin: 'own', mediator: 'own', arbitrator: 'own' },
   'session:admit': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
+  'recording:view': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
+  'recording:confidential': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
 };
 
 function owns(actor: Actor, scope: CaseScope): boolean {
@@ -111,6 +116,7 @@ function owns(actor: Actor, scope: CaseScope): boolean {
 }
 
 export function can(actor: Actor, action: Action, scope?: CaseScope): boolean {
+  if (action === 'recording:confidential' && actor.kind === 'staff' && actor.role === 'clerk' && !actor.confidentialAccess) return false;
   const rule = matrix[action][actor.role] ?? 'never';
   if (rule === 'never') return false;
   if (rule === 'any') return true;

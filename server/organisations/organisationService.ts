@@ -60,7 +60,7 @@ export class OrganisationService {
 
   async createStaff(
     actor: StaffActor,
-    input: { username: string; password: string; displayName: string; role: StaffRole; organisationId: string | null },
+    input: { username: string; password: string; displayName: string; role: StaffRole; organisationId: string | null; confidentialAccess?: boolean | undefined },
   ): Promise<StaffUser> {
     if (!can(actor, 'staff:manage')) throw forbidden('Only admins add staff');
     if (actor.organisationId !== null && input.organisationId !== actor.organisationId) throw forbidden('Staff of another organisation');

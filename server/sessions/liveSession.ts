@@ -47,6 +47,8 @@ export interface SessionDeps {
   graceSeconds: number;
   /** Withdraws a removed guest's invitation so the link cannot bring them back. */
   revokeInvitation(invitationId: string): Promise<void>;
+  /** Told when the session gets (new) media: recording starts there. */
+  onMediaRoom?: (session: LiveSession, media: MediaRoom) => void;
 }
 
 type EventKind =
@@ -78,6 +80,8 @@ export class LiveSession {
   private phaseStartedAt: string | null = null;
   private privateTalk: (PrivateTalk & { since: string }) | null = null;
   private media: MediaRoom | undefined;
+  private readonly talkListeners = new Set<() => void>();
+  private shutDown = false;
 
   private constructor(
     readonly room: Room,
@@ -100,6 +104,7 @@ export class LiveSession {
       this.media = media;
       media.policy = this.policy;
       media.on('producerCreated', (producer) => void this.onProducerCreated(producer));
+      this.deps.onMediaRoom?.(this, media);
     }
     return media;
   }
@@ -230,6 +235,7 @@ export class LiveSession {
     this.privateTalk = side ? { side, since: at } : null;
     if (side) await this.log('private.started', host.displayName, null, { side });
     this.changed();
+    for (const listener of this.talkListeners) listener();
   }
 
   async setPhase(host: SocketIdentity, phase: HearingPhase, outcome?: string, note?: string): Promise<void> {
@@ -282,6 +288,22 @@ export class LiveSession {
     return message;
   }
 
+  /** The private-talk side under way (what is recorded now is confidential), or null in the joint session. */
+  confidentiality(): string | null {
+    return this.privateTalk?.side ?? null;
+  }
+
+  onPrivateTalkChange(listener: () => void): () => void {
+    this.talkListeners.add(listener);
+    return () => this.talkListeners.delete(listener);
+  }
+
+  /** Who a media peer is in this session (for labelling recordings). */
+  describePeer(peer: MediaPeer): { name: string; role: string } {
+    const participant = this.of(peer);
+    return { name: participant?.name ?? peer.displayName, role: participant?.role ?? peer.identity.role };
+  }
+
   member(subject: string): AudienceMember | undefined {
     return this.participants.get(subject);
   }
@@ -330,6 +352,12 @@ export class LiveSession {
       you: { ...this.view(participant), isHost, canAdmit: staffViewer && can(staffActor(participant), 'session:admit') },
       participants: visible.map((p) => this.view(p)),
     };
+  }
+
+  /** Server shutdown: no more timers or writes. */
+  close(): void {
+    this.shutDown = true;
+    for (const participant of this.participants.values()) clearTimeout(participant.goneTimer);
   }
 
   // ---- internals ----------------------------------------------------------
@@ -390,7 +418,7 @@ export class LiveSession {
   }
 
   private onPeerClosed(participant: Participant, peer: MediaPeer): void {
-    if (participant.peerId !== peer.id) return;
+    if (participant.peerId !== peer.id || this.shutDown) return;
     participant.peerId = null;
     participant.handRaised = false;
     if (participant.presence === 'online') {
@@ -494,6 +522,7 @@ export class LiveSession {
 
   /** Session event and (for case sessions) audit row, in one transaction. */
   private async log(kind: EventKind, actorName: string, target: Participant | null, detail: Record<string, unknown>): Promise<void> {
+    if (this.shutDown) return;
     const at = new Date().toISOString();
     try {
       await this.deps.db.transaction().execute(async (trx) => {

@@ -4,19 +4,13 @@ import type { Db } from '../store/database.ts';
 import { findRoom } from '../store/repositories/rooms.ts';
 import { notFound } from '../errors.ts';
 import type { LiveRooms } from '../rooms/liveRooms.ts';
-import { LiveSession } from './liveSession.ts';
+import { LiveSession, type SessionDeps } from './liveSession.ts';
 
 export class LiveSessions {
   private readonly sessions = new Map<string, Promise<LiveSession>>();
 
   constructor(
-    private readonly deps: {
-      db: Db;
-      liveRooms: LiveRooms;
-      log: FastifyBaseLogger;
-      graceSeconds: number;
-      revokeInvitation(invitationId: string): Promise<void>;
-    },
+    private readonly deps: SessionDeps & { db: Db; liveRooms: LiveRooms; log: FastifyBaseLogger },
   ) {}
 
   get(roomId: string): Promise<LiveSession> {
@@ -31,6 +25,11 @@ export class LiveSessions {
       this.sessions.set(roomId, session);
     }
     return session;
+  }
+
+  async closeAll(): Promise<void> {
+    const sessions = await Promise.allSettled(this.sessions.values());
+    for (const result of sessions) if (result.status === 'fulfilled') result.value.close();
   }
 
   /** A session already in memory, without loading one. */

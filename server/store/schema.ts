@@ -26,6 +26,8 @@ export interface UsersTable {
   disabled: Generated<number>;
   created_at: string;
   organisation_id: string | null;
+  /** A clerk authorised to open confidential recordings (private talks). */
+  confidential_access: Generated<number>;
 }
 
 export type CaseStatus =
@@ -201,6 +203,55 @@ export interface HostNotesTable {
   updated_at: string;
 }
 
+export type RecordingStatus = 'recording' | 'ended' | 'composing' | 'composed' | 'failed' | 'expired';
+
+export interface RecordingsTable {
+  id: string;
+  room_id: string;
+  case_id: string | null;
+  status: RecordingStatus;
+  started_at: string;
+  ended_at: string | null;
+  interrupted: Generated<number>;
+  compose_progress: Generated<number>;
+  composed_file: string | null;
+  composed_sha256: string | null;
+  composed_bytes: Cents | null;
+  composed_duration_s: number | null;
+  manifest_sha256: string | null;
+  error: string | null;
+}
+
+export interface RecordingPartsTable {
+  id: string;
+  recording_id: string;
+  producer_id: string;
+  participant_name: string;
+  participant_role: string;
+  source: string;
+  kind: 'audio' | 'video';
+  codec: string;
+  /** The private-talk side this part belongs to; null for the joint session. */
+  confidential: string | null;
+  started_at: string;
+  ended_at: string | null;
+  interrupted: Generated<number>;
+}
+
+export interface RecordingSegmentsTable {
+  id: string;
+  part_id: string;
+  /** Path relative to the recordings directory. */
+  file: string;
+  sequence: number;
+  start_s: number;
+  duration_s: number;
+  bytes: Cents;
+  sha256: string;
+  recovered: Generated<number>;
+  created_at: string;
+}
+
 export interface SerialCountersTable {
   scope: string;
   value: number;
@@ -222,6 +273,9 @@ export interface Database {
   session_events: SessionEventsTable;
   chat_messages: ChatMessagesTable;
   host_notes: HostNotesTable;
+  recordings: RecordingsTable;
+  recording_parts: RecordingPartsTable;
+  recording_segments: RecordingSegmentsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -233,3 +287,5 @@ export type Case = Selectable<CasesTable>;
 export type Claim = Selectable<ClaimsTable>;
 export type Evidence = Selectable<EvidenceTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type Recording = Selectable<RecordingsTable>;
+export type RecordingPart = Selectable<RecordingPartsTable>;

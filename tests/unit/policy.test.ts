@@ -63,6 +63,9 @@ const expected: Record<Action, [string, string]> = {
   'room:enter':           ['YYYYY......', '.Y.........'],
   'session:host':         ['YY.YY......', '.Y.........'],
   'session:admit':        ['YYYYY......', '.Y.........'],
+  'recording:view':       ['YYYYY......', '.Y.........'],
+  // A clerk needs the explicit authorisation, tested below.
+  'recording:confidential': ['YY.YY......', '.Y.........'],
   // Actions that do not depend on a case: the same answer for "own" and "foreign".
   'case:list':            ['YYYYY......', 'YYYYY......'],
   'stats:view':           ['YYY........', 'YYY........'],
@@ -94,7 +97,7 @@ describe('permission matrix', () => {
       [
         'organisation:manage', 'staff:manage', 'stats:view', 'case:list', 'case:view', 'case:accept', 'case:assign', 'case:schedule',
         'case:close', 'case:audit', 'evidence:upload', 'counterclaim:file', 'invitation:create', 'followup:create', 'rating:submit',
-        'room:create', 'room:enter', 'session:host', 'session:admit',
+        'room:create', 'room:enter', 'session:host', 'session:admit', 'recording:view', 'recording:confidential',
       ].sort(),
     );
   });
@@ -104,6 +107,13 @@ describe('permission matrix', () => {
     expect(can(clerkElsewhere, 'case:accept', ownCase)).toBe(false);
     const mediatorInOrgNotAssigned = staff('mediator');
     expect(can(mediatorInOrgNotAssigned, 'case:view', { ...ownCase, assignedUserId: 'someone-else' })).toBe(false);
+  });
+
+  it('confidential recordings open for a clerk only with the authorisation', () => {
+    const authorised: Actor = { kind: 'staff', userId: ME, role: 'clerk', organisationId: ORG, name: 'clerk', confidentialAccess: true };
+    expect(can(authorised, 'recording:confidential', ownCase)).toBe(true);
+    expect(can(authorised, 'recording:confidential', foreignCase)).toBe(false);
+    expect(can(staff('clerk'), 'recording:confidential', ownCase)).toBe(false);
   });
 
   it('rooms without a case belong to their creator and to admins', () => {

@@ -75,6 +75,8 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; 
             displayName: Type.String({ minLength: 1, maxLength: 40 }),
             role: Type.Union([Type.Literal('admin'), Type.Literal('mediator'), Type.Literal('arbitrator'), Type.Literal('clerk')]),
             organisationId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+            /** For clerks: may open confidential recordings (private talks). */
+            confidentialAccess: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false },
         ),

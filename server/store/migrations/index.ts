@@ -6,6 +6,7 @@
 import type { Kysely, Migration } from 'kysely';
 import * as cases from './0002_cases.ts';
 import * as sessions from './0003_sessions.ts';
+import * as recordings from './0004_recordings.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_users_rooms_invitations': {
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   },
   '0002_cases': cases,
   '0003_sessions': sessions,
+  '0004_recordings': recordings,
 };

@@ -1,0 +1,175 @@
+/**
+ * Records one part of one track: a PlainTransport consumer feeding one
+ * ffmpeg process that copies RTP into finished segments. ffmpeg runs under
+ * a watchdog shell that stops it cleanly when asked, and also when the
+ * server dies (its stdin closes), so no recorder outlives its server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { types } from 'mediasoup';
+import type { FastifyBaseLogger } from 'fastify';
+import { captureArgs } from './ffmpegArgs.ts';
+import { freePortPair, isTaken } from './ports.ts';
+import { containerFor, recorderSdp } from './sdp.ts';
+
+export interface FinishedSegment {
+  sequence: number;
+  file: string;
+  startSeconds: number;
+  durationSeconds: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface TrackRecorderOptions {
+  router: types.Router;
+  producer: types.Producer;
+  /** Absolute directory of this part. */
+  directory: string;
+  segmentSeconds: number;
+  ffmpegPath: string;
+  log: FastifyBaseLogger;
+  onSegment: (segment: FinishedSegment) => Promise<void>;
+}
+
+const WATCHDOG = 'ffmpeg_bin="$1"; shift; "$ffmpeg_bin" "$@" </dev/null & pid=$!; trap \'kill -INT $pid\' TERM; read _ ; kill -INT $pid 2>/dev/null; wait $pid';
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Parses ffmpeg's CSV segment list: `file,start,end` per finished segment. */
+export function parseSegmentList(csv: string): { file: string; start: number; end: number }[] {
+  return csv
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [file, start, end] = line.split(',');
+      return { file: file!, start: Number(start), end: Number(end) };
+    })
+    .filter((entry) => entry.file && Number.isFinite(entry.start) && Number.isFinite(entry.end));
+}
+
+export class TrackRecorder {
+  /** When media starts flowing to ffmpeg (the consumer is resumed): the part's time zero. */
+  startedAt = new Date();
+  private process: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private listTimer: NodeJS.Timeout | undefined;
+  private keyframeTimers: NodeJS.Timeout[] = [];
+  private seen = 0;
+  private collecting: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  private constructor(
+    private readonly options: TrackRecorderOptions,
+    private readonly transport: types.PlainTransport,
+    readonly consumer: types.Consumer,
+    readonly codec: string,
+  ) {}
+
+  static async start(options: TrackRecorderOptions): Promise<TrackRecorder> {
+    const { router, producer, directory } = options;
+    await mkdir(directory, { recursive: true });
+    const port = await freePortPair();
+    const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false });
+    try {
+      await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
+      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true });
+      const codec = consumer.rtpParameters.codecs[0]!.mimeType;
+      const recorder = new TrackRecorder(options, transport, consumer, codec);
+      try {
+        await recorder.launch(port);
+      } catch (error) {
+        await recorder.stop();
+        throw error;
+      }
+      return recorder;
+    } catch (error) {
+      transport.close();
+      throw error;
+    }
+  }
+
+  private async launch(port: number): Promise<void> {
+    const { directory, ffmpegPath, segmentSeconds, log } = this.options;
+    const sdpFile = path.join(directory, 'part.sdp');
+    await writeFile(sdpFile, recorderSdp(this.consumer.kind, this.consumer.rtpParameters, port));
+    const container = containerFor(this.codec);
+    const args = captureArgs({
+      sdpFile,
+      segmentSeconds,
+      listFile: path.join(directory, 'segments.csv'),
+      segmentPattern: path.join(directory, `seg-%05d.${container}`),
+      container,
+    });
+    const child = spawn('sh', ['-c', WATCHDOG, 'ffmpeg-watchdog', ffmpegPath, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+    this.process = child;
+    child.stdin?.on('error', () => undefined); // the watchdog may be gone already when we say stop
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    child.once('exit', (code) => {
+      if (!this.stopped) log.error({ code, stderr, producerId: this.consumer.producerId }, 'recorder ffmpeg exited on its own');
+    });
+    // Resume only once ffmpeg listens: the first keyframe must not be lost.
+    for (let i = 0; i < 100 && !(await isTaken(port)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    this.startedAt = new Date();
+    await this.consumer.resume();
+    if (this.consumer.kind === 'video') this.requestKeyFrames();
+    this.listTimer = setInterval(() => void this.collect(), 1000);
+    this.listTimer.unref();
+  }
+
+  /** A keyframe now and a few times more (the first may be lost), then at every segment boundary so no segment starts grey. */
+  private requestKeyFrames(): void {
+    const request = () => void this.consumer.requestKeyFrame().catch(() => undefined);
+    request();
+    for (const delay of [300, 1000, 2000]) this.keyframeTimers.push(setTimeout(request, delay));
+    const periodic = setInterval(request, this.options.segmentSeconds * 1000);
+    this.keyframeTimers.push(periodic);
+    for (const timer of this.keyframeTimers) timer.unref();
+  }
+
+  private collect(): Promise<void> {
+    this.collecting = this.collecting.then(async () => {
+      const listFile = path.join(this.options.directory, 'segments.csv');
+      const csv = await readFile(listFile, 'utf8').catch(() => '');
+      const entries = parseSegmentList(csv);
+      for (const entry of entries.slice(this.seen)) {
+        const file = path.join(this.options.directory, entry.file);
+        const size = (await stat(file)).size;
+        await this.options.onSegment({
+          sequence: this.seen,
+          file,
+          startSeconds: entry.start,
+          durationSeconds: Math.max(0, entry.end - entry.start),
+          bytes: size,
+          sha256: await sha256File(file),
+        });
+        this.seen++;
+      }
+    }).catch((error: unknown) => this.options.log.error({ err: error }, 'could not register a recording segment'));
+    return this.collecting;
+  }
+
+  /** Ends the part: ffmpeg finishes the open segment, which is then registered like the others. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.listTimer);
+    for (const timer of this.keyframeTimers) clearTimeout(timer);
+    this.process?.stdin?.end('\n');
+    const killer = setTimeout(() => this.process?.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(killer);
+    this.transport.close();
+    await this.collect();
+  }
+}
