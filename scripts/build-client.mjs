@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the two browser pages and copies client/public into client/dist.
+// Bundles the browser pages and copies client/public into client/dist.
 // Usage: node scripts/build-client.mjs [--watch]
 import { build, context } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -33,6 +33,9 @@ const options = {
   entryPoints: {
     party: 'client/src/party/main.ts',
     console: 'client/src/console/main.ts',
+    apply: 'client/src/apply/main.ts',
+    track: 'client/src/track/main.ts',
+    counterclaim: 'client/src/counterclaim/main.ts',
   },
   outdir: distDir,
   bundle: true,

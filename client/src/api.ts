@@ -20,6 +20,8 @@ export interface StaffUser {
   username: string;
   displayName: string;
   role: StaffRole;
+  /** null for platform staff (e.g. the platform administrator). */
+  organisationId?: string | null;
 }
 
 export interface LoginResult {
@@ -39,11 +41,16 @@ export interface Room {
   title: string;
   mode: RoomMode;
   createdAt: string | number;
+  caseId?: string | null;
+  scheduledAt?: string | null;
 }
 
 export interface CreatedInvitation {
+  id?: string;
   token: string;
   url: string;
+  /** 8 digits a party can type on /join instead of opening the link. */
+  shortCode?: string;
   expiresAt: string | number;
 }
 
@@ -54,6 +61,10 @@ export interface InvitationInfo {
   displayName: string;
   role: ParticipantRole;
   expiresAt: string | number;
+  caseId?: string | null;
+  scheduledAt?: string | null;
+  /** The host has entered the session at least once (the party may rate it afterwards). */
+  sessionStarted?: boolean;
 }
 
 /** Any failed API call. `status` 0 means the request never got an HTTP answer. */
@@ -62,6 +73,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The form field at fault, e.g. `applicant.idNumber`, when the server names one. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -76,7 +89,7 @@ export class ApiError extends Error {
   }
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   token?: string;
@@ -85,7 +98,7 @@ interface RequestOptions {
 
 export async function apiFetch<T>(path: string, options: RequestOptions = {}): Promise<T> {
   // Messages a party reads come back in the page's language, not the browser's.
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': getLang() === 'en' ? 'en' : 'zh-CN' };
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': requestLanguage() };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
 
@@ -117,18 +130,75 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
     }
   }
 
-  if (!response.ok) {
-    const body = (data ?? {}) as { code?: unknown; message?: unknown; error?: unknown };
-    const code = typeof body.code === 'string' ? body.code : `HTTP_${response.status}`;
-    const message =
-      typeof body.message === 'string'
-        ? body.message
-        : typeof body.error === 'string'
-          ? body.error
-          : response.statusText || `HTTP ${response.status}`;
-    throw new ApiError(response.status, code, message);
-  }
+  if (!response.ok) throw errorFromBody(response.status, data, response.statusText);
   return data as T;
+}
+
+function errorFromBody(status: number, data: unknown, statusText: string): ApiError {
+  const body = (data ?? {}) as { code?: unknown; message?: unknown; error?: unknown; field?: unknown };
+  const code = typeof body.code === 'string' ? body.code : `HTTP_${status}`;
+  const message =
+    typeof body.message === 'string' ? body.message : typeof body.error === 'string' ? body.error : statusText || `HTTP ${status}`;
+  return new ApiError(status, code, message, typeof body.field === 'string' ? body.field : undefined);
+}
+
+export function requestLanguage(): string {
+  return getLang() === 'en' ? 'en' : 'zh-CN';
+}
+
+/**
+ * Sends a multipart form with upload progress (fetch cannot report it). Used
+ * for applications with evidence on slow mobile links; no overall timeout,
+ * only one for a stalled upload.
+ */
+export function apiUpload<T>(
+  path: string,
+  form: FormData,
+  options: { onProgress?: (fraction: number) => void; stallMs?: number; token?: string } = {},
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('accept-language', requestLanguage());
+    if (options.token) xhr.setRequestHeader('authorization', `Bearer ${options.token}`);
+    const stallMs = options.stallMs ?? 60_000;
+    let stalled = false;
+    const arm = () =>
+      setTimeout(() => {
+        stalled = true;
+        xhr.abort();
+      }, stallMs);
+    let stallTimer = arm();
+    const poke = () => {
+      clearTimeout(stallTimer);
+      stallTimer = arm();
+    };
+    xhr.upload.addEventListener('progress', (event) => {
+      poke();
+      if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total);
+    });
+    xhr.addEventListener('load', () => {
+      clearTimeout(stallTimer);
+      let data: unknown;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        data = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data as T);
+      else reject(errorFromBody(xhr.status, data, xhr.statusText));
+    });
+    xhr.addEventListener('error', () => {
+      clearTimeout(stallTimer);
+      reject(new ApiError(0, 'NETWORK', 'Network error'));
+    });
+    xhr.addEventListener('abort', () => {
+      clearTimeout(stallTimer);
+      reject(new ApiError(0, stalled ? 'TIMEOUT' : 'NETWORK', 'Upload interrupted'));
+    });
+    xhr.send(form);
+  });
 }
 
 export const api = {

@@ -3,8 +3,12 @@
  * `data-i18n-args`, `data-i18n-attr`, `data-date`) so a language switch can
  * re-render text in place without rebuilding screens.
  */
+import { enCases, zhCases } from './locales/cases.ts';
+// Console-only strings are registered by the console bundle (registerStrings) so phone pages don't download them.
+import type { zhConsole } from './locales/console.ts';
 
 const zh = {
+  ...zhCases,
   'app.name': '云庭',
   'app.tagline': '劳动争议在线调解仲裁',
   'lang.switch': 'EN',
@@ -90,6 +94,8 @@ const zh = {
   'end.rejoin': '重新进入',
   'end.removedTitle': '您已被移出调解室',
   'end.removedBody': '如有疑问，请联系调解员或仲裁委工作人员。',
+  'end.rejectedTitle': '工作人员未准许您进入',
+  'end.rejectedBody': '身份核验未通过或尚未轮到您。如有疑问，请联系调解员；也可以稍后重新进入等候。',
   'end.endedTitle': '本次调解已结束',
   'end.endedBody': '感谢您的参与。您现在可以关闭此页面。',
   'end.replacedTitle': '您已在其他设备或窗口进入',
@@ -141,10 +147,12 @@ const zh = {
   'console.required': '请填写此项',
 } as const;
 
-export type I18nKey = keyof typeof zh;
+type BaseKey = keyof typeof zh;
+export type I18nKey = BaseKey | keyof typeof zhConsole;
 export type Lang = 'zh' | 'en';
 
-const en: Record<I18nKey, string> = {
+const en: Record<BaseKey, string> = {
+  ...enCases,
   'app.name': 'Yunting',
   'app.tagline': 'Online labour-dispute mediation & arbitration',
   'lang.switch': '中文',
@@ -232,6 +240,8 @@ const en: Record<I18nKey, string> = {
   'end.rejoin': 'Rejoin',
   'end.removedTitle': 'You were removed from the session',
   'end.removedBody': 'If you have questions, please contact the mediator or tribunal staff.',
+  'end.rejectedTitle': 'The staff did not let you in',
+  'end.rejectedBody': 'Your identity could not be confirmed, or it is not your turn yet. Contact the mediator, or wait again later.',
   'end.endedTitle': 'The session has ended',
   'end.endedBody': 'Thank you for taking part. You can close this page now.',
   'end.replacedTitle': 'You joined from another device or window',
@@ -283,7 +293,13 @@ const en: Record<I18nKey, string> = {
   'console.required': 'Please fill in this field',
 };
 
-const dictionaries: Record<Lang, Record<I18nKey, string>> = { zh, en };
+const dictionaries: Record<Lang, Partial<Record<I18nKey, string>>> = { zh: { ...zh }, en: { ...en } };
+
+/** Adds a page's own strings (both languages, same keys) to the dictionary. */
+export function registerStrings<K extends I18nKey>(zhStrings: Record<K, string>, enStrings: Record<K, string>): void {
+  Object.assign(dictionaries.zh, zhStrings);
+  Object.assign(dictionaries.en, enStrings);
+}
 const STORAGE_KEY = 'yunting.lang';
 
 function initialLang(): Lang {
@@ -316,7 +332,7 @@ export function t(key: I18nKey, args?: I18nArgs): string {
 }
 
 export function isI18nKey(key: string): key is I18nKey {
-  return key in zh;
+  return key in dictionaries.zh;
 }
 
 /** Label for a role or mode value coming from the server; unknown values are shown raw. */
@@ -330,6 +346,26 @@ export function modeKey(mode: string): I18nKey | undefined {
   return isI18nKey(key) ? key : undefined;
 }
 
+export function statusKey(status: string): I18nKey | undefined {
+  const key = `status.${status}`;
+  return isI18nKey(key) ? key : undefined;
+}
+
+export function disputeKey(type: string): I18nKey | undefined {
+  const key = `dispute.${type}`;
+  return isI18nKey(key) ? key : undefined;
+}
+
+/** Label for a server value with a dictionary key, or the raw value. */
+export function label(key: I18nKey | undefined, raw: string): string {
+  return key ? t(key) : raw;
+}
+
+/** Amount in yuan with two decimals and digit grouping, e.g. 12,345.60. */
+export function formatYuan(cents: number): string {
+  return (cents / 100).toLocaleString(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
 export function formatDate(value: string | number | Date): string {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return String(value);
@@ -340,6 +376,11 @@ export function formatDate(value: string | number | Date): string {
     hour: '2-digit',
     minute: '2-digit',
   });
+}
+
+/** Free text from the server with ISO timestamps in it (e.g. a session's time), those shown in the reader's format. */
+export function readableNote(note: string): string {
+  return note.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?/g, (iso) => formatDate(iso));
 }
 
 /** Bind an element's text to a dictionary key so later language switches update it. */

@@ -77,6 +77,8 @@ export function endCopy(reason: EndReason | undefined): EndCopy {
       return { title: 'end.leftTitle', body: 'end.leftBody', rejoin: true, tone: 'info' };
     case 'removed':
       return { title: 'end.removedTitle', body: 'end.removedBody', rejoin: false, tone: 'warn' };
+    case 'rejected':
+      return { title: 'end.rejectedTitle', body: 'end.rejectedBody', rejoin: true, tone: 'warn' };
     case 'room-closed':
       return { title: 'end.endedTitle', body: 'end.endedBody', rejoin: false, tone: 'info' };
     case 'replaced':

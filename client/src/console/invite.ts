@@ -1,9 +1,12 @@
 /** Invitation form: name + role + validity → link, copy button and QR code. */
 import { toDataURL } from 'qrcode';
-import { api, ApiError, PARTY_ROLES, type PartyRole } from '../api.ts';
+import { api, ApiError, PARTY_ROLES, type CreatedInvitation, type PartyRole } from '../api.ts';
 import { h } from '../dom.ts';
 import { bindDate, bindText, roleKey, type I18nKey } from '../i18n.ts';
 import { icons } from '../icons.ts';
+import { copyText } from '../clipboard.ts';
+
+export { copyText };
 
 export interface InviteFormOptions {
   roomId: string;
@@ -13,23 +16,6 @@ export interface InviteFormOptions {
 }
 
 const TTL_MINUTES = [60, 240, 1440, 10080] as const;
-
-export async function copyText(text: string, fallbackInput?: HTMLInputElement): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    // Clipboard API needs a secure context and focus; fall back to a selection copy.
-    if (!fallbackInput) return false;
-    fallbackInput.focus();
-    fallbackInput.select();
-    try {
-      return document.execCommand('copy');
-    } catch {
-      return false;
-    }
-  }
-}
 
 export function inviteForm(opts: InviteFormOptions): HTMLElement {
   const name = h('input', {
@@ -79,7 +65,7 @@ export function inviteForm(opts: InviteFormOptions): HTMLElement {
         ttlMinutes: Number(ttl.value),
       })
       .then(async (invitation) => {
-        results.prepend(await inviteResult(displayName, role.value as PartyRole, invitation.url, invitation.expiresAt));
+        results.prepend(await inviteResult(displayName, role.value as PartyRole, invitation));
         name.value = '';
       })
       .catch((err: unknown) => {
@@ -96,9 +82,11 @@ export function inviteForm(opts: InviteFormOptions): HTMLElement {
   return h('div', { class: 'invite-panel' }, h('h3', { class: 'panel-title', i18n: 'console.inviteTitle' }), form, error, results);
 }
 
-async function inviteResult(name: string, role: PartyRole, url: string, expiresAt: string | number): Promise<HTMLElement> {
+/** One issued invitation: QR code, link with copy button, the 8-digit code and the expiry. */
+export async function inviteResult(name: string, role: PartyRole, invitation: CreatedInvitation): Promise<HTMLElement> {
+  const { url, expiresAt, shortCode } = invitation;
   const link = h('input', {
-    class: 'invite-link',
+    class: 'invite-link invite-url',
     attrs: { type: 'text', readonly: true, value: url },
     i18nAttrs: { 'aria-label': 'console.inviteLink' },
   });
@@ -139,6 +127,15 @@ async function inviteResult(name: string, role: PartyRole, url: string, expiresA
         h('span', { class: 'chip', i18n: roleKey(role) ?? 'role.applicant' }),
       ),
       h('label', { class: 'field' }, h('span', { class: 'field-label', i18n: 'console.inviteLink' }), h('div', { class: 'copy-row' }, link, copy)),
+      shortCode
+        ? h(
+            'div',
+            { class: 'invite-code-row' },
+            h('span', { class: 'field-label', i18n: 'inv.shortCode' }),
+            h('strong', { class: 'invite-code', text: shortCode, attrs: { 'data-code': shortCode } }),
+            h('span', { class: 'muted small', i18n: 'inv.shortCodeHint' }),
+          )
+        : null,
       h('p', { class: 'muted small' }, h('span', { i18n: 'invite.expires' }), ' ', expires),
     ),
   );

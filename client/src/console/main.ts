@@ -1,29 +1,49 @@
-/** Staff console (/console): sign-in → rooms (create, invite) → enter a room's media. */
+/**
+ * Staff console (/console): sign-in → cases (inbox, detail, actions), rooms
+ * (create, invite), statistics, organisations & staff → a room's media.
+ * Sections live in the hash (#/cases, #/case/<id>, #/rooms, #/stats, #/admin).
+ */
 import { api, ApiError, type Room } from '../api.ts';
 import { clear, h, syncViewportHeight } from '../dom.ts';
-import { bindText, modeKey, roleKey, setupLangToggle, type I18nKey } from '../i18n.ts';
+import { bindText, modeKey, registerStrings, roleKey, setupLangToggle, type I18nKey } from '../i18n.ts';
+import { enConsole, zhConsole } from '../locales/console.ts';
 import { DevicePreview, type PreviewResult } from '../room/preview.ts';
 import { exposeForTests, RoomSession, type StateDetail } from '../room/session.ts';
 import { RoomView } from '../room/view.ts';
 import { keepScreenAwake } from '../room/wakelock.ts';
 import { endCopy, messageScreen } from '../ui.ts';
 import { clearStaff, loadStaff, saveStaff, type StaffSession } from './auth.ts';
+import { adminView } from './admin.ts';
+import { caseDetailView } from './caseDetail.ts';
+import { casesView } from './cases.ts';
+import type { MountedView, ViewContext } from './common.ts';
 import { inviteForm } from './invite.ts';
+import { LiveCases } from './live.ts';
+import { renderNav, type Section } from './nav.ts';
 import { roomsView } from './rooms.ts';
+import { statsView } from './stats.ts';
 
-type View = 'login' | 'rooms' | 'room';
+type View = 'login' | 'rooms' | 'room' | 'cases' | 'case' | 'stats' | 'admin';
+
+registerStrings(zhConsole, enConsole);
 
 const app = document.getElementById('app') as HTMLElement;
 const userInfo = document.getElementById('user-info') as HTMLElement;
 const logoutBtn = document.getElementById('logout-btn') as HTMLButtonElement;
+const nav = document.getElementById('console-nav') as HTMLElement;
 
 let staff: StaffSession | undefined = loadStaff();
 let activeSession: RoomSession | undefined;
 let activeView: RoomView | undefined;
 let activePreview: DevicePreview | undefined;
 let releaseWake: (() => void) | undefined;
+let activePage: MountedView | undefined;
+const live = new LiveCases();
+/** Where "back" leads from a room: the case it belongs to, or the room list. */
+let roomReturn: { label: I18nKey; go: () => void } = { label: 'console.backToRooms', go: () => showRooms() };
 
 const token = (): string => staff?.token ?? '';
+const ctx: ViewContext = { staff: () => staff, token, onAuthError: () => signOut('console.sessionExpired') };
 
 function setView(view: View, state?: string): void {
   document.body.dataset.view = view;
@@ -32,8 +52,17 @@ function setView(view: View, state?: string): void {
 }
 
 function mount(el: HTMLElement): void {
+  activePage?.destroy();
+  activePage = undefined;
   clear(app);
   app.append(el);
+}
+
+function mountPage(page: MountedView, section: Section): void {
+  mount(page.el);
+  activePage = page;
+  renderNav(nav, staff?.user, section);
+  window.scrollTo(0, 0);
 }
 
 /** Stops any media of the current room without telling the server (used on navigation). */
@@ -63,9 +92,11 @@ function renderUser(): void {
 
 function signOut(message?: I18nKey): void {
   stopRoom();
+  live.stop();
   clearStaff();
   staff = undefined;
   renderUser();
+  renderNav(nav, undefined, undefined);
   showLogin(message);
 }
 
@@ -104,7 +135,8 @@ function showLogin(message?: I18nKey): void {
       .then((result) => {
         staff = saveStaff(result);
         renderUser();
-        showRooms();
+        live.start(result.token);
+        route();
       })
       .catch((err: unknown) => {
         if (err instanceof ApiError && (err.status === 401 || err.status === 400 || err.status === 403)) {
@@ -142,13 +174,59 @@ function showLogin(message?: I18nKey): void {
 function showRooms(): void {
   stopRoom();
   setView('rooms');
-  mount(
-    roomsView({
-      token,
-      onEnter: (room) => void showRoomPreview(room),
-      onAuthError: () => signOut('console.sessionExpired'),
+  roomReturn = { label: 'console.backToRooms', go: () => showRooms() };
+  const el = roomsView({
+    token,
+    onEnter: (room) => void showRoomPreview(room),
+    onAuthError: () => signOut('console.sessionExpired'),
+  });
+  mountPage({ el, destroy: () => undefined }, 'rooms');
+}
+
+function showCases(): void {
+  stopRoom();
+  setView('cases');
+  mountPage(casesView({ ...ctx, live, onOpen: (id) => (location.hash = `#/case/${id}`) }), 'cases');
+}
+
+function showCase(caseId: string): void {
+  stopRoom();
+  setView('case');
+  roomReturn = { label: 'case.back', go: () => showCase(caseId) };
+  mountPage(
+    caseDetailView({
+      ...ctx,
+      caseId,
+      live,
+      onBack: () => (location.hash = '#/cases'),
+      onEnterRoom: (room) => void showRoomPreview(room),
     }),
+    'cases',
   );
+}
+
+function showStats(): void {
+  stopRoom();
+  setView('stats');
+  mountPage(statsView(ctx), 'stats');
+}
+
+function showAdmin(): void {
+  stopRoom();
+  setView('admin');
+  mountPage(adminView(ctx), 'admin');
+}
+
+/** Shows the section named in the hash (cases by default). */
+function route(): void {
+  if (!staff) return showLogin();
+  const [section = '', id] = location.hash.replace(/^#\/?/, '').split('/');
+  const role = staff.user.role;
+  if (section === 'case' && id) return showCase(decodeURIComponent(id));
+  if (section === 'rooms') return showRooms();
+  if (section === 'stats' && (role === 'admin' || role === 'clerk')) return showStats();
+  if (section === 'admin' && role === 'admin') return showAdmin();
+  return showCases();
 }
 
 function roomHeader(room: Room): HTMLElement {
@@ -158,9 +236,9 @@ function roomHeader(room: Room): HTMLElement {
     { class: 'invite-card room-card-head' },
     h(
       'button',
-      { class: 'btn btn-ghost back-btn', attrs: { type: 'button' }, on: { click: () => showRooms() } },
+      { class: 'btn btn-ghost back-btn', attrs: { type: 'button' }, on: { click: () => roomReturn.go() } },
       h('span', { text: '← ' }),
-      h('span', { i18n: 'console.backToRooms' }),
+      h('span', { i18n: roomReturn.label }),
     ),
     h('div', { class: 'invite-room', text: room.title }),
     mode ? h('span', { class: `chip chip-${room.mode}`, i18n: mode }) : null,
@@ -169,6 +247,7 @@ function roomHeader(room: Room): HTMLElement {
 
 async function showRoomPreview(room: Room): Promise<void> {
   stopRoom();
+  renderNav(nav, staff?.user, undefined);
   setView('room', 'preview');
   const preview = new DevicePreview({
     header: roomHeader(room),
@@ -236,7 +315,7 @@ function showEnd(room: Room, state: 'left' | 'closed', detail: StateDetail): voi
       bodyArgs: { message: detail.error?.message ?? '' },
       actions: [
         ...(copy.rejoin ? [{ id: 'rejoin-btn', label: 'end.rejoin' as const, primary: true, onClick: () => void showRoomPreview(room) }] : []),
-        { id: 'back-btn', label: 'console.backToRooms', onClick: () => showRooms() },
+        { id: 'back-btn', label: roomReturn.label, onClick: () => roomReturn.go() },
       ],
     }),
   );
@@ -245,9 +324,14 @@ function showEnd(room: Room, state: 'left' | 'closed', detail: StateDetail): voi
 syncViewportHeight();
 setupLangToggle(document.getElementById('lang-btn') as HTMLButtonElement | null);
 logoutBtn.addEventListener('click', () => signOut());
+window.addEventListener('hashchange', () => {
+  if (staff) route();
+});
 renderUser();
-if (staff) showRooms();
-else showLogin();
+if (staff) {
+  live.start(staff.token);
+  route();
+} else showLogin();
 // Version shown in the footer helps support calls; failure here is harmless.
 void api
   .health()

@@ -10,6 +10,7 @@ import { exposeForTests, RoomSession, type StateDetail } from '../room/session.t
 import { RoomView } from '../room/view.ts';
 import { keepScreenAwake } from '../room/wakelock.ts';
 import { endCopy, loadingScreen, messageScreen } from '../ui.ts';
+import { offerRating } from './rating.ts';
 
 type PageState = 'loading' | 'code' | 'invalid' | 'preview' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'closed';
 
@@ -203,6 +204,9 @@ function endScreen(state: 'left' | 'closed', detail: StateDetail): void {
         : [],
     }),
   );
+  // After a case session the party may rate the mediator or arbitrator.
+  const card = app.querySelector<HTMLElement>('.message-card');
+  if (card && (detail.reason === 'left' || detail.reason === 'room-closed')) void offerRating(card, partyToken);
 }
 
 syncViewportHeight();
