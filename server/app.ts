@@ -122,7 +122,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     log: app.log,
     graceSeconds: config.peerGraceSeconds,
     revokeInvitation: (invitationId) => invitations.revokeBySystem(invitationId),
-    ...(config.recording.enabled ? { onMediaRoom: (session, media) => recordings.attach(session, media) } : {}),
+    ...(config.recording.enabled ? { onOpened: (session, media) => recordings.attach(session, media) } : {}),
   });
   await recordings.reconcile();
   await recordings.applyRetention();

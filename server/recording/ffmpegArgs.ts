@@ -14,6 +14,10 @@ export function captureArgs(input: { sdpFile: string; segmentSeconds: number; li
     '4194304',
     '-fflags',
     '+genpts',
+    // Two seconds without a packet end the input, and ffmpeg then closes its files properly:
+    // that is how a part ends when its producer or the whole server is gone.
+    '-listen_timeout',
+    '2',
     '-f',
     'sdp',
     '-i',
@@ -28,6 +32,9 @@ export function captureArgs(input: { sdpFile: string; segmentSeconds: number; li
     String(input.segmentSeconds),
     '-segment_format',
     input.container === 'webm' ? 'webm' : 'matroska',
+    // Close a cluster every second, so a crash loses at most a second of the open segment.
+    '-segment_format_options',
+    'cluster_time_limit=1000',
     '-segment_list',
     input.listFile,
     '-segment_list_type',
@@ -95,7 +102,7 @@ export function composeArgs(input: { inputs: ComposeInput[]; cells: number; dura
     }
   });
   filters.push(`[${base}]null[vout]`);
-  if (audio.length > 0) filters.push(`${audio.join('')}amix=inputs=${audio.length}:duration=longest:normalize=0,atrim=0:${input.durationSeconds.toFixed(3)}[aout]`);
+  if (audio.length > 0) filters.push(`${audio.join('')}amix=inputs=${audio.length}:duration=longest:normalize=0,apad,atrim=0:${input.durationSeconds.toFixed(3)}[aout]`);
   else filters.push(`anullsrc=r=48000:cl=mono,atrim=0:${input.durationSeconds.toFixed(3)}[aout]`);
   args.push(
     '-filter_complex',

@@ -144,14 +144,26 @@ export class SessionRecorder {
     this.parts.set(producer.id, { partId, recorder, producer });
     // A producer lifetime is a part: when it closes (camera off, reconnect), its part ends.
     producer.observer.once('close', () => this.serially(() => this.endPart(producer.id)));
+    // ffmpeg ends by itself when the stream goes quiet (a paused microphone): the part ends there
+    // and the next one starts when the producer resumes.
+    void recorder.exited.then(() => {
+      if (recorder.stopRequested || this.parts.get(producer.id)?.recorder !== recorder) return;
+      this.serially(async () => {
+        await this.endPart(producer.id);
+        if (producer.closed || this.stopped) return;
+        if (!producer.paused) return this.startPart(producer);
+        producer.observer.once('resume', () => this.serially(() => this.startPart(producer)));
+      });
+    });
   }
 
   private async endPart(producerId: string): Promise<void> {
     const part = this.parts.get(producerId);
     if (!part) return;
     this.parts.delete(producerId);
+    const endedAt = new Date().toISOString();
     await part.recorder.stop();
-    await this.deps.db.updateTable('recording_parts').set({ ended_at: new Date().toISOString() }).where('id', '=', part.partId).execute();
+    await this.deps.db.updateTable('recording_parts').set({ ended_at: endedAt }).where('id', '=', part.partId).execute();
   }
 
   /** A private talk began or ended: every track starts a new part with the new confidentiality. */
@@ -170,13 +182,15 @@ export class SessionRecorder {
   }
 
   private async finish(): Promise<void> {
+    // The session ends now; closing the files afterwards takes a moment that is not part of it.
+    const endedAt = new Date().toISOString();
     this.stopped = true;
     this.unsubscribe();
     this.serially(async () => {
       await Promise.all([...this.parts.keys()].map((producerId) => this.endPart(producerId)));
       await this.deps.db
         .updateTable('recordings')
-        .set({ status: 'ended', ended_at: new Date().toISOString() })
+        .set({ status: 'ended', ended_at: endedAt })
         .where('id', '=', this.recordingId)
         .execute();
       this.deps.log.info({ recordingId: this.recordingId }, 'recording ended');

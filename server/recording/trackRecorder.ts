@@ -1,13 +1,13 @@
 /**
  * Records one part of one track: a PlainTransport consumer feeding one
- * ffmpeg process that copies RTP into finished segments. ffmpeg runs under
- * a watchdog shell that stops it cleanly when asked, and also when the
- * server dies (its stdin closes), so no recorder outlives its server.
+ * ffmpeg process that copies RTP into finished segments. ffmpeg is its own
+ * process, so a failing encoder cannot take the server down, and it ends
+ * cleanly when its stream stops, so it never outlives its server either.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
@@ -35,8 +35,6 @@ export interface TrackRecorderOptions {
   onSegment: (segment: FinishedSegment) => Promise<void>;
 }
 
-const WATCHDOG = 'ffmpeg_bin="$1"; shift; "$ffmpeg_bin" "$@" </dev/null & pid=$!; trap \'kill -INT $pid\' TERM; read _ ; kill -INT $pid 2>/dev/null; wait $pid';
-
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
@@ -56,11 +54,25 @@ export function parseSegmentList(csv: string): { file: string; start: number; en
     .filter((entry) => entry.file && Number.isFinite(entry.start) && Number.isFinite(entry.end));
 }
 
+/**
+ * What ffmpeg can take: the router's codecs without retransmission (RTX
+ * streams and NACK would reach ffmpeg as a second, unknown stream).
+ */
+export function recorderCapabilities(caps: types.RtpCapabilities): types.RtpCapabilities {
+  return {
+    ...caps,
+    codecs: (caps.codecs ?? [])
+      .filter((codec) => codec.mimeType.toLowerCase() !== 'video/rtx')
+      .map((codec) => ({ ...codec, rtcpFeedback: (codec.rtcpFeedback ?? []).filter((fb) => fb.type !== 'nack') })),
+  };
+}
+
 export class TrackRecorder {
   /** When media starts flowing to ffmpeg (the consumer is resumed): the part's time zero. */
   startedAt = new Date();
   private process: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
+  /** Resolves when ffmpeg has exited, for whatever reason. */
+  exited: Promise<void> = Promise.resolve();
   private listTimer: NodeJS.Timeout | undefined;
   private keyframeTimers: NodeJS.Timeout[] = [];
   private seen = 0;
@@ -81,7 +93,7 @@ export class TrackRecorder {
     const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false });
     try {
       await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
-      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true });
+      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: recorderCapabilities(router.rtpCapabilities), paused: true });
       const codec = consumer.rtpParameters.codecs[0]!.mimeType;
       const recorder = new TrackRecorder(options, transport, consumer, codec);
       try {
@@ -109,14 +121,17 @@ export class TrackRecorder {
       segmentPattern: path.join(directory, `seg-%05d.${container}`),
       container,
     });
-    const child = spawn('sh', ['-c', WATCHDOG, 'ffmpeg-watchdog', ffmpegPath, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+    // ffmpeg's own messages stay with the part, for whoever investigates a recording later.
+    const logFile = await open(path.join(directory, 'ffmpeg.log'), 'a');
+    // ffmpeg ends on its own two seconds after the last packet (see captureArgs): when the part is
+    // stopped, when its producer goes, and when this server dies, so no recorder outlives its stream.
+    const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'ignore', logFile.fd] });
+    child.once('spawn', () => void logFile.close());
     this.process = child;
-    child.stdin?.on('error', () => undefined); // the watchdog may be gone already when we say stop
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.once('exit', (code) => {
-      if (!this.stopped) log.error({ code, stderr, producerId: this.consumer.producerId }, 'recorder ffmpeg exited on its own');
+      // Normal when the producer pauses (no packets for two seconds); the session recorder starts a new part on resume.
+      if (!this.stopped) log.debug({ code, directory, producerId: this.consumer.producerId }, 'recorder ffmpeg ended with its stream');
     });
     // Resume only once ffmpeg listens: the first keyframe must not be lost.
     for (let i = 0; i < 100 && !(await isTaken(port)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -127,13 +142,25 @@ export class TrackRecorder {
     this.listTimer.unref();
   }
 
-  /** A keyframe now and a few times more (the first may be lost), then at every segment boundary so no segment starts grey. */
+  /**
+   * Asks for a keyframe every half second until one has gone out to ffmpeg
+   * (a video file cannot start before it), then at every segment boundary
+   * so that no segment starts grey.
+   */
   private requestKeyFrames(): void {
     const request = () => void this.consumer.requestKeyFrame().catch(() => undefined);
+    let seenKeyframe = false;
+    void this.consumer.enableTraceEvent(['keyframe']).catch(() => undefined);
+    this.consumer.on('trace', (trace) => {
+      if (trace.type === 'keyframe') seenKeyframe = true;
+    });
     request();
-    for (const delay of [300, 1000, 2000]) this.keyframeTimers.push(setTimeout(request, delay));
+    const untilFirst = setInterval(() => {
+      if (seenKeyframe) clearInterval(untilFirst);
+      else request();
+    }, 500);
     const periodic = setInterval(request, this.options.segmentSeconds * 1000);
-    this.keyframeTimers.push(periodic);
+    this.keyframeTimers.push(untilFirst, periodic);
     for (const timer of this.keyframeTimers) timer.unref();
   }
 
@@ -159,17 +186,24 @@ export class TrackRecorder {
     return this.collecting;
   }
 
+  /** True once stop() was asked for; ffmpeg exiting without it means its stream went quiet. */
+  get stopRequested(): boolean {
+    return this.stopped;
+  }
+
   /** Ends the part: ffmpeg finishes the open segment, which is then registered like the others. */
   async stop(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped) return this.exited.then(() => this.collecting);
     this.stopped = true;
     clearInterval(this.listTimer);
-    for (const timer of this.keyframeTimers) clearTimeout(timer);
-    this.process?.stdin?.end('\n');
-    const killer = setTimeout(() => this.process?.kill('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(killer);
+    for (const timer of this.keyframeTimers) clearInterval(timer);
+    // No more packets: ffmpeg closes the open segment and exits by itself.
     this.transport.close();
+    const nudge = setTimeout(() => this.process?.kill('SIGINT'), 6_000);
+    const killer = setTimeout(() => this.process?.kill('SIGKILL'), 15_000);
+    await this.exited;
+    clearTimeout(nudge);
+    clearTimeout(killer);
     await this.collect();
   }
 }

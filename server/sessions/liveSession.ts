@@ -47,8 +47,8 @@ export interface SessionDeps {
   graceSeconds: number;
   /** Withdraws a removed guest's invitation so the link cannot bring them back. */
   revokeInvitation(invitationId: string): Promise<void>;
-  /** Told when the session gets (new) media: recording starts there. */
-  onMediaRoom?: (session: LiveSession, media: MediaRoom) => void;
+  /** Told when a host opens the session on (new) media: recording starts there. */
+  onOpened?: (session: LiveSession, media: MediaRoom) => void;
 }
 
 type EventKind =
@@ -82,6 +82,7 @@ export class LiveSession {
   private media: MediaRoom | undefined;
   private readonly talkListeners = new Set<() => void>();
   private shutDown = false;
+  private openedOn: MediaRoom | undefined;
 
   private constructor(
     readonly room: Room,
@@ -104,7 +105,6 @@ export class LiveSession {
       this.media = media;
       media.policy = this.policy;
       media.on('producerCreated', (producer) => void this.onProducerCreated(producer));
-      this.deps.onMediaRoom?.(this, media);
     }
     return media;
   }
@@ -153,6 +153,11 @@ export class LiveSession {
   attach(participant: Participant, peer: MediaPeer): void {
     participant.peerId = peer.id;
     peer.once('closed', () => this.onPeerClosed(participant, peer));
+    // The session opens when its host arrives; from then on it is recorded, lobby included.
+    if (this.media && this.openedOn !== this.media && participant.side === 'staff' && can(staffActor(participant), 'session:host')) {
+      this.openedOn = this.media;
+      this.deps.onOpened?.(this, this.media);
+    }
     this.changed();
   }
 
