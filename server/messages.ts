@@ -33,7 +33,7 @@ const texts = {
   INVALID_ID_NUMBER: { zh: () => '身份证号码不正确，请核对18位号码', en: () => 'The ID number is not a valid 18-digit resident ID' },
   INVALID_CREDIT_CODE: { zh: () => '统一社会信用代码不正确，请核对18位代码', en: () => 'The unified social credit code is not valid' },
   INVALID_PHONE: { zh: (f: string) => `「${f}」不是有效的电话号码`, en: (f: string) => `The ${f} is not a valid phone number` },
-  INVALID_AMOUNT: { zh: () => '请求金额须为大于零的数字，最多两位小数', en: () => 'Amounts must be positive with at most two decimals' },
+  INVALID_AMOUNT: { zh: () => '请求金额不能为负数，最多两位小数（非金钱请求填0）', en: () => 'Amounts cannot be negative and have at most two decimals (0 for claims without money)' },
   UNKNOWN_REGION: { zh: () => '请选择受理地区', en: () => 'Please choose a region' },
   DUPLICATE_APPLICATION: {
     zh: (serial: string) => `您已就同一争议提交过申请（流水号 ${serial}），请勿重复提交`,
@@ -44,6 +44,7 @@ const texts = {
   EVIDENCE_EMPTY: { zh: (f: string) => `文件「${f}」是空的`, en: (f: string) => `"${f}" is empty` },
   EVIDENCE_TOO_MANY: { zh: () => '最多上传10个证据文件', en: () => 'At most 10 evidence files' },
   CASE_NOT_FOUND: { zh: () => '流水号或查询码不正确', en: () => 'Serial number or code is wrong' },
+  RESPONDENT_CODE_WRONG: { zh: () => '流水号或应诉码不正确', en: () => 'Serial number or respondent code is wrong' },
   COUNTERCLAIM_CLOSED: { zh: () => '本案当前不能提出反请求', en: () => 'A counterclaim cannot be filed at this stage' },
   INVITATION_USED: {
     zh: () => '此邀请链接已在另一台设备上使用。如需更换设备，请联系调解员重新发送邀请。',

@@ -9,7 +9,7 @@ import type { Db } from '../store/database.ts';
 import type { Insertable } from 'kysely';
 import type { CasesTable, DisputeType } from '../store/schema.ts';
 import { recordAudit } from '../audit/auditLog.ts';
-import { hashCode, isValidCreditCode, isValidPhone, isValidResidentId, randomCode } from './identifiers.ts';
+import { hashCode, isValidCreditCode, isValidPhone, isValidResidentId, randomCode, seal, unseal } from './identifiers.ts';
 import { checkEvidence, type EvidenceStorage, type UploadedFile } from './evidenceFiles.ts';
 import { openStatuses } from './workflow.ts';
 import { nextSerialNumber } from './serialNumbers.ts';
@@ -41,7 +41,8 @@ export interface CounterclaimInput {
 
 export function toCents(amount: number): number {
   const cents = Math.round(amount * 100);
-  if (!Number.isFinite(amount) || amount <= 0 || Math.abs(cents - amount * 100) > 1e-6 || cents > 1e12) {
+  // 0 is a claim without money (confirming the employment relationship, issuing a separation certificate).
+  if (!Number.isFinite(amount) || amount < 0 || Math.abs(cents - amount * 100) > 1e-6 || cents > 1e12) {
     throw new LocalizedError('INVALID_AMOUNT', '', 400, 'claims');
   }
   return cents;
@@ -80,7 +81,7 @@ export class ApplicationService {
     input: ApplicationInput,
     files: UploadedFile[],
     context: { ip: string },
-  ): Promise<{ caseId: string; serialNumber: string; trackingCode: string }> {
+  ): Promise<{ caseId: string; serialNumber: string; trackingCode: string; replayed: boolean }> {
     checkApplication(input);
     const evidence = evidenceOrThrow(files);
     const organisation = await this.db.selectFrom('organisations').selectAll().where('id', '=', input.organisationId).executeTakeFirst();
@@ -88,8 +89,8 @@ export class ApplicationService {
 
     const idNumber = input.applicant.idNumber.toUpperCase();
     const creditCode = input.employer.creditCode.toUpperCase();
-    const replay = await this.db.selectFrom('cases').select('serial_number').where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst();
-    if (replay) throw new LocalizedError('DUPLICATE_APPLICATION', replay.serial_number, 409);
+    const replay = await this.replayOf(input.idempotencyKey);
+    if (replay) return replay;
     const open = await this.db
       .selectFrom('cases')
       .select('serial_number')
@@ -111,6 +112,7 @@ export class ApplicationService {
           id: caseId,
           serial_number: serial,
           tracking_code_hash: hashCode(trackingCode),
+          tracking_code_sealed: seal(trackingCode, input.idempotencyKey),
           respondent_code_hash: null,
           idempotency_key: input.idempotencyKey,
           status: 'submitted',
@@ -175,15 +177,29 @@ export class ApplicationService {
         return serial;
       });
       this.events.publish({ caseId, status: 'submitted' });
-      return { caseId, serialNumber, trackingCode };
+      return { caseId, serialNumber, trackingCode, replayed: false };
     } catch (error) {
       await Promise.all(written.map((evidenceId) => this.storage.discard(caseId, evidenceId)));
       if (isUniqueViolation(error)) {
-        const again = await this.db.selectFrom('cases').select('serial_number').where('idempotency_key', '=', input.idempotencyKey).executeTakeFirst();
-        if (again) throw new LocalizedError('DUPLICATE_APPLICATION', again.serial_number, 409);
+        const again = await this.replayOf(input.idempotencyKey);
+        if (again) return again;
       }
       throw error;
     }
+  }
+
+  /**
+   * The same form sent again (a double tap, a resend after a lost answer):
+   * the same serial number and tracking code, nothing stored twice.
+   */
+  private async replayOf(idempotencyKey: string) {
+    const row = await this.db
+      .selectFrom('cases')
+      .select(['id', 'serial_number', 'tracking_code_sealed'])
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return { caseId: row.id, serialNumber: row.serial_number, trackingCode: unseal(row.tracking_code_sealed, idempotencyKey), replayed: true };
   }
 
   /** The employer's claims against the worker, heard together with the case. */
@@ -194,7 +210,7 @@ export class ApplicationService {
       .where('serial_number', '=', input.serialNumber.trim())
       .executeTakeFirst();
     if (!row || !row.respondent_code_hash || row.respondent_code_hash !== hashCode(input.respondentCode)) {
-      throw new LocalizedError('CASE_NOT_FOUND', '', 404);
+      throw new LocalizedError('RESPONDENT_CODE_WRONG', '', 404);
     }
     if (!['accepted', 'assigned', 'scheduled'].includes(row.status)) throw new LocalizedError('COUNTERCLAIM_CLOSED', '', 409);
     if (input.agent && !isValidPhone(input.agent.phone)) throw new LocalizedError('INVALID_PHONE', 'applicant.agent.phone', 400, 'agent.phone');

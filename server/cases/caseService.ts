@@ -294,6 +294,12 @@ export class CaseService {
 
   async publicView(row: Case) {
     const organisation = await this.db.selectFrom('organisations').select(['name']).where('id', '=', row.organisation_id).executeTakeFirstOrThrow();
+    const sessions = await this.db
+      .selectFrom('rooms')
+      .select(['mode', 'scheduled_at', 'started_at'])
+      .where('case_id', '=', row.id)
+      .orderBy('created_at')
+      .execute();
     return {
       caseId: row.id,
       serialNumber: row.serial_number,
@@ -303,6 +309,7 @@ export class CaseService {
       submittedAt: row.submitted_at,
       rejectionReason: row.rejection_reason,
       timeline: await this.timeline(row.id),
+      sessions: sessions.map((room) => ({ mode: room.mode, scheduledAt: room.scheduled_at, startedAt: room.started_at })),
     };
   }
 

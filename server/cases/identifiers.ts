@@ -1,5 +1,5 @@
 /** Checks for Chinese identifiers and the codes we hand out. Pure functions. */
-import { createHash, randomInt } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt } from 'node:crypto';
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
@@ -50,4 +50,21 @@ export function randomDigits(length: number): string {
 
 export function hashCode(code: string): string {
   return createHash('sha256').update(code.trim().toUpperCase()).digest('hex');
+}
+
+/** Encrypts a short secret under a key only its owner holds (the form's idempotency key). */
+export function seal(secret: string, ownerKey: string): string {
+  const key = createHash('sha256').update(`yunting-seal:${ownerKey}`).digest();
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
+}
+
+export function unseal(sealed: string, ownerKey: string): string {
+  const [iv, tag, body] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
+  const key = createHash('sha256').update(`yunting-seal:${ownerKey}`).digest();
+  const decipher = createDecipheriv('aes-256-gcm', key, iv!);
+  decipher.setAuthTag(tag!);
+  return Buffer.concat([decipher.update(body!), decipher.final()]).toString('utf8');
 }

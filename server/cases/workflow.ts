@@ -26,7 +26,10 @@ export interface SlaPolicy {
 
 export interface SlaClock {
   responseDueAt: string;
+  /** Still unanswered past the hour. */
   responseOverdue: boolean;
+  /** Answered, but after the hour (for the record). */
+  respondedLate: boolean;
   resolutionDueAt: string | null;
   resolutionOverdue: boolean;
 }
@@ -43,7 +46,8 @@ export function slaClock(
   const resolvedAt = row.closed_at ? new Date(row.closed_at) : now;
   return {
     responseDueAt: responseDue.toISOString(),
-    responseOverdue: respondedAt > responseDue,
+    responseOverdue: !row.responded_at && respondedAt > responseDue,
+    respondedLate: row.responded_at !== null && respondedAt > responseDue,
     resolutionDueAt: resolutionDue?.toISOString() ?? null,
     resolutionOverdue: resolutionDue !== null && row.status !== 'rejected' && resolvedAt > resolutionDue,
   };

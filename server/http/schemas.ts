@@ -20,7 +20,7 @@ export const CaseStatus = Type.Union(
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const Phone = Type.String({ minLength: 7, maxLength: 20 });
 const Claim = Type.Object(
-  { description: Text(500), amount: Type.Number({ exclusiveMinimum: 0, maximum: 1e10 }) },
+  { description: Text(500), amount: Type.Number({ minimum: 0, maximum: 1e10 }) },
   { additionalProperties: false },
 );
 const Agent = Type.Object({ name: Text(40), phone: Phone }, { additionalProperties: false });

@@ -32,9 +32,9 @@ export function captureArgs(input: { sdpFile: string; segmentSeconds: number; li
     String(input.segmentSeconds),
     '-segment_format',
     input.container === 'webm' ? 'webm' : 'matroska',
-    // Close a cluster every second, so a crash loses at most a second of the open segment.
+    // Close a cluster every second and write every packet through, so a crash loses at most a second of the open segment.
     '-segment_format_options',
-    'cluster_time_limit=1000',
+    'cluster_time_limit=1000:flush_packets=1',
     '-segment_list',
     input.listFile,
     '-segment_list_type',

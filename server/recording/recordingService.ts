@@ -79,8 +79,9 @@ export class RecordingService {
   private async recoverRecording(recording: Recording): Promise<void> {
     const parts = await this.db.selectFrom('recording_parts').selectAll().where('recording_id', '=', recording.id).execute();
     let lastEnd = Date.parse(recording.started_at);
+    const unrecoverable: string[] = [];
     for (const part of parts) {
-      const end = await this.recoverPart(recording, part);
+      const end = await this.recoverPart(recording, part, unrecoverable);
       lastEnd = Math.max(lastEnd, end);
     }
     const endedAt = new Date(lastEnd).toISOString();
@@ -89,14 +90,14 @@ export class RecordingService {
       await recordAudit(this.db, { actor: { kind: 'system', name: 'recording' }, ip: null }, {
         caseId: recording.case_id,
         action: 'recording.recovered',
-        detail: { recordingId: recording.id, endedAt, parts: parts.length },
+        detail: { recordingId: recording.id, endedAt, parts: parts.length, unrecoverable },
       });
     }
     this.log.warn({ recordingId: recording.id }, 'recording was cut off by a crash; recovered what was on disk');
   }
 
-  /** Returns the part's end time (ms). */
-  private async recoverPart(recording: Recording, part: RecordingPart): Promise<number> {
+  /** Returns the part's end time (ms); files with nothing playable in them are listed in `unrecoverable`. */
+  private async recoverPart(recording: Recording, part: RecordingPart, unrecoverable: string[]): Promise<number> {
     const directory = path.join(this.config.recordingsDir, recording.room_id, recording.id, part.id);
     const known = await this.db.selectFrom('recording_segments').selectAll().where('part_id', '=', part.id).execute();
     const knownFiles = new Set(known.map((s) => path.basename(s.file)));
@@ -120,9 +121,14 @@ export class RecordingService {
       const raw = path.join(directory, file);
       const recovered = raw.replace(/\.(webm|mkv)$/, '.recovered.$1');
       const duration = await this.remux(raw, recovered).catch(() => undefined);
-      const registered = duration !== undefined ? recovered : raw;
-      await this.register(part.id, registered, sequence++, offset, duration ?? 0, true);
-      offset += duration ?? 0;
+      if (duration === undefined || duration <= 0) {
+        // Cut before its first frame was written: nothing to recover. The raw file stays on disk.
+        this.log.warn({ file: raw }, 'a cut-off recording segment held no playable media');
+        unrecoverable.push(path.relative(this.config.recordingsDir, raw));
+        continue;
+      }
+      await this.register(part.id, recovered, sequence++, offset, duration, true);
+      offset += duration;
     }
     const endMs = Date.parse(part.started_at) + offset * 1000;
     await this.db

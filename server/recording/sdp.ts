@@ -24,7 +24,11 @@ export function recorderSdp(kind: 'audio' | 'video', rtpParameters: types.RtpPar
   ].join('\n');
 }
 
-/** The file extension that holds the codec without transcoding. */
-export function containerFor(mimeType: string): 'mkv' | 'webm' {
-  return /vp8|vp9|opus/i.test(mimeType) ? 'webm' : 'mkv';
+/**
+ * Matroska holds every codec we carry (Opus, VP8, H264) without transcoding,
+ * and unlike WebM it may close a video cluster between keyframes, which
+ * bounds what a crash can lose of the open segment to about a second.
+ */
+export function containerFor(_mimeType: string): 'mkv' {
+  return 'mkv';
 }

@@ -60,12 +60,15 @@ export function parseSegmentList(csv: string): { file: string; start: number; en
  */
 export function recorderCapabilities(caps: types.RtpCapabilities): types.RtpCapabilities {
   return {
-    ...caps,
     codecs: (caps.codecs ?? [])
       .filter((codec) => codec.mimeType.toLowerCase() !== 'video/rtx')
-      .map((codec) => ({ ...codec, rtcpFeedback: (codec.rtcpFeedback ?? []).filter((fb) => fb.type !== 'nack') })),
+      .map((codec) => ({ ...codec, rtcpFeedback: [] })),
+    headerExtensions: [],
   };
 }
+
+/** At most this long between recorded video keyframes (see requestKeyFrames). */
+const KEYFRAME_SECONDS = 4;
 
 export class TrackRecorder {
   /** When media starts flowing to ffmpeg (the consumer is resumed): the part's time zero. */
@@ -144,8 +147,10 @@ export class TrackRecorder {
 
   /**
    * Asks for a keyframe every half second until one has gone out to ffmpeg
-   * (a video file cannot start before it), then at every segment boundary
-   * so that no segment starts grey.
+   * (a video file cannot start before it), then every few seconds: segments
+   * can only be cut, and Matroska video clusters only be closed (written to
+   * disk), at keyframes, so this bounds both a segment's length and what a
+   * crash can lose of the open one.
    */
   private requestKeyFrames(): void {
     const request = () => void this.consumer.requestKeyFrame().catch(() => undefined);
@@ -159,7 +164,7 @@ export class TrackRecorder {
       if (seenKeyframe) clearInterval(untilFirst);
       else request();
     }, 500);
-    const periodic = setInterval(request, this.options.segmentSeconds * 1000);
+    const periodic = setInterval(request, Math.min(this.options.segmentSeconds, KEYFRAME_SECONDS) * 1000);
     this.keyframeTimers.push(untilFirst, periodic);
     for (const timer of this.keyframeTimers) timer.unref();
   }

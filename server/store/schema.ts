@@ -47,6 +47,7 @@ export interface CasesTable {
   id: string;
   serial_number: string;
   tracking_code_hash: string;
+  tracking_code_sealed: string;
   respondent_code_hash: string | null;
   idempotency_key: string;
   status: CaseStatus;

@@ -72,9 +72,12 @@ describe('applying online', () => {
     expect(first.body.serialNumber).toMatch(/^440305-\d{8}-\d{4}$/);
     expect(first.body.trackingCode).toMatch(/^[A-Z2-9]{8}$/);
 
+    // The same form sent again (its answer was lost): the same numbers back, nothing stored twice.
+    const before = await caseCount();
     const replay = await submitApplication(t, body);
-    expect(replay.status).toBe(409);
-    expect(replay.body.message).toContain(first.body.serialNumber);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual({ serialNumber: first.body.serialNumber, trackingCode: first.body.trackingCode });
+    expect(await caseCount()).toBe(before);
     const sameDispute = await submitApplication(t, { ...body, idempotencyKey: crypto.randomUUID() });
     expect(sameDispute.body).toMatchObject({ code: 'DUPLICATE_APPLICATION' });
 
@@ -120,7 +123,9 @@ describe('the staff workflow', () => {
     expect(counter.status).toBe(201);
     const badCounter = new FormData();
     badCounter.append('counterclaim', JSON.stringify({ serialNumber, respondentCode: 'WRONGCODE', facts: 'x', claims: [{ description: 'x', amount: 1 }] }));
-    expect((await fetch(`${t.url}/api/counterclaims`, { method: 'POST', body: badCounter })).status).toBe(404);
+    const wrongCode = await fetch(`${t.url}/api/counterclaims`, { method: 'POST', body: badCounter });
+    expect(wrongCode.status).toBe(404);
+    expect(((await wrongCode.json()) as { message: string }).message).toBe('流水号或应诉码不正确');
 
     expect((await t.api('POST', `/api/cases/${row.id}/assign`, { userId: clerk.id }, clerk.token)).body).toMatchObject({ code: 'INVALID_ASSIGNEE' });
     expect((await t.api('POST', `/api/cases/${row.id}/assign`, { userId: mediator.id }, clerk.token)).status).toBe(200);

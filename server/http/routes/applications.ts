@@ -15,6 +15,9 @@ export const ProgressDto = Type.Object({
   submittedAt: Type.String(),
   rejectionReason: Type.Union([Type.String(), Type.Null()]),
   timeline: Timeline,
+  sessions: Type.Array(
+    Type.Object({ mode: Type.String(), scheduledAt: Type.Union([Type.String(), Type.Null()]), startedAt: Type.Union([Type.String(), Type.Null()]) }),
+  ),
 });
 
 export const applicationRoutes: FastifyPluginAsyncTypebox<{ applications: ApplicationService; cases: CaseService }> = async (
@@ -25,12 +28,17 @@ export const applicationRoutes: FastifyPluginAsyncTypebox<{ applications: Applic
     '/api/applications',
     {
       config: { rateLimit: { max: 20, timeWindow: 60_000 } },
-      schema: { response: { 201: Type.Object({ serialNumber: Type.String(), trackingCode: Type.String() }) } },
+      schema: {
+        response: {
+          201: Type.Object({ serialNumber: Type.String(), trackingCode: Type.String() }),
+          200: Type.Object({ serialNumber: Type.String(), trackingCode: Type.String() }),
+        },
+      },
     },
     async (request, reply) => {
       const { value, files } = await readForm(request, 'application', ApplicationBody);
-      const { serialNumber, trackingCode } = await applications.submit(value, files, { ip: request.ip });
-      return reply.status(201).send({ serialNumber, trackingCode });
+      const { serialNumber, trackingCode, replayed } = await applications.submit(value, files, { ip: request.ip });
+      return reply.status(replayed ? 200 : 201).send({ serialNumber, trackingCode });
     },
   );
 

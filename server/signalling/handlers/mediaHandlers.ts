@@ -53,7 +53,7 @@ export function mediaHandlers(
       const peers = room.peersFor(peer);
       // After the answer: the session state that follows from this join.
       setImmediate(() => session.attach(participant, peer));
-      if (isStaffRole(identity.role)) {
+      if (isStaffRole(identity.role) && identity.role !== 'clerk') {
         await cases.sessionStarted(room.id, { userId: identity.subject.replace(/^staff:/, ''), name: identity.displayName });
       }
       return { peerId: peer.id, roomId: room.id, displayName: peer.displayName, role: identity.role, peers };

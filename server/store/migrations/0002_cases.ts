@@ -34,6 +34,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('serial_number', 'text', (c) => c.notNull().unique())
     .addColumn('tracking_code_hash', 'text', (c) => c.notNull())
+    // The tracking code encrypted under the submitting form's idempotency key: a resend of the same form gets it back.
+    .addColumn('tracking_code_sealed', 'text', (c) => c.notNull())
     .addColumn('respondent_code_hash', 'text')
     .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
     .addColumn('status', 'text', (c) => c.notNull())
