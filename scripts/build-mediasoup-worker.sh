@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the mediasoup-worker binary from node_modules/mediasoup/worker against
 # Debian bookworm system libraries, with NO downloads, and cache it at
-#   .cache/mediasoup-worker/<mediasoup version>/mediasoup-worker
+#   ${YUNTING_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/yunting}/mediasoup-worker/<mediasoup version>/mediasoup-worker
+# (outside the checkout, so every clone on the machine shares one build; the server looks there too)
 # (project-relative). Prints the binary path as the last stdout line; all build
 # output goes to stderr. Idempotent: a cached binary is reused immediately.
 #
@@ -32,7 +33,7 @@ STANDINS="$SCRIPT_DIR/mediasoup-subprojects"
 [ -f "$MS_DIR/package.json" ] || { echo "error: $MS_DIR not found (run npm install first)" >&2; exit 1; }
 
 MS_VERSION="$(node -p "require(process.argv[1]).version" "$MS_DIR/package.json")"
-CACHE_ROOT="$ROOT/.cache/mediasoup-worker"
+CACHE_ROOT="${YUNTING_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/yunting}/mediasoup-worker"
 OUT_DIR="$CACHE_ROOT/$MS_VERSION"
 BIN="$OUT_DIR/mediasoup-worker"
 

@@ -22,8 +22,10 @@ export interface MediaConfig {
   announcedIp: string | undefined;
   /** First RTC port; worker i listens on rtcPort + i (UDP and TCP). 0 picks free ports. */
   rtcPort: number;
-  /** Path of the mediasoup-worker binary built by scripts/setup.sh. */
+  /** Path of the mediasoup-worker binary; by default the one scripts/setup.sh cached under cacheDir. */
   workerBin: string | undefined;
+  /** Where setup caches what it builds (shared by every checkout on the machine). */
+  cacheDir: string;
   logLevel: 'debug' | 'warn' | 'error' | 'none';
 }
 
@@ -114,6 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
       announcedIp: env.RTC_ANNOUNCED_IP || (listenIp === '0.0.0.0' ? detectLanIp() : undefined),
       rtcPort: int(env, 'RTC_PORT', 40000),
       workerBin: env.MEDIASOUP_WORKER_BIN || undefined,
+      cacheDir: env.YUNTING_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'yunting'),
       logLevel: mediaLogLevel as MediaConfig['logLevel'],
     },
     logLevel: env.LOG_LEVEL ?? 'info',
@@ -133,6 +136,9 @@ export function loadConfig(env: Env = process.env): Config {
 }
 
 /** A config for tests: loopback only, plain HTTP, free ports, data under a temp dir. */
+/** The machine's defaults that a test config keeps (where the built worker is). */
+const machine = loadConfig();
+
 export function testConfig(
   overrides: Partial<Omit<Config, 'media'>> & { dataDir: string; media?: Partial<MediaConfig> },
 ): Config {
@@ -141,6 +147,6 @@ export function testConfig(
     ...base,
     recording: { ...base.recording, dir: path.join(overrides.dataDir, 'recordings') },
     ...overrides,
-    media: { ...base.media, announcedIp: '127.0.0.1', ...overrides.media },
+    media: { ...base.media, workerBin: machine.media.workerBin, cacheDir: machine.media.cacheDir, announcedIp: '127.0.0.1', ...overrides.media },
   };
 }

@@ -6,7 +6,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { projectRoot } from '../config.ts';
 
 type Mediasoup = typeof import('mediasoup');
 
@@ -18,15 +17,15 @@ export function mediasoupVersion(): string {
 }
 
 /** Where scripts/build-mediasoup-worker.sh caches the worker for this mediasoup version. */
-export function cachedWorkerBin(): string {
-  return path.join(projectRoot, '.cache', 'mediasoup-worker', mediasoupVersion(), 'mediasoup-worker');
+export function cachedWorkerBin(cacheDir: string): string {
+  return path.join(cacheDir, 'mediasoup-worker', mediasoupVersion(), 'mediasoup-worker');
 }
 
 let loaded: Promise<Mediasoup> | undefined;
 
-export function loadMediasoup(configuredBin?: string): Promise<Mediasoup> {
+export function loadMediasoup(media: { workerBin: string | undefined; cacheDir: string }): Promise<Mediasoup> {
   loaded ??= (async () => {
-    const bin = configuredBin ?? cachedWorkerBin();
+    const bin = media.workerBin ?? cachedWorkerBin(media.cacheDir);
     if (!existsSync(bin)) {
       throw new Error(`mediasoup-worker not found at ${bin}: run "npm run setup" to build it`);
     }

@@ -70,7 +70,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   }
 
   private async startSlot(index: number): Promise<WorkerSlot> {
-    const mediasoup = await loadMediasoup(this.config.workerBin);
+    const mediasoup = await loadMediasoup(this.config);
     const worker = await mediasoup.createWorker({
       logLevel: this.config.logLevel,
       logTags: ['info', 'ice', 'dtls', 'rtp', 'srtp', 'rtcp', 'simulcast'],
