@@ -25,7 +25,7 @@ export const storesUnderTest: StoreUnderTest[] = [
         db,
         dataDir,
         async cleanup() {
-          await db.destroy();
+          await db.destroy().catch(() => undefined);
           rmSync(dataDir, { recursive: true, force: true });
         },
       };
@@ -53,7 +53,7 @@ if (postgresUrl) {
         dataDir,
         databaseUrl,
         async cleanup() {
-          await db.destroy();
+          await db.destroy().catch(() => undefined);
           const client = new pg.Client({ connectionString: postgresUrl });
           await client.connect();
           await client.query(`DROP SCHEMA ${schema} CASCADE`);

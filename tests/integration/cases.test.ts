@@ -9,6 +9,10 @@ import { io } from 'socket.io-client';
 import { startTestServer, type TestServer } from '../helpers/testServer.ts';
 import { application, seedOrganisation, seedStaff, submitApplication, tinyPng, VALID_CREDIT_CODE } from '../helpers/cases.ts';
 import { connect, joinRoom } from '../helpers/signallingClient.ts';
+import { storesUnderTest } from '../helpers/stores.ts';
+
+// The whole case flow runs on SQLite and, with DATABASE_URL, on PostgreSQL too.
+describe.each(storesUnderTest)('cases on $name', (store) => {
 
 let t: TestServer;
 let orgId: string;
@@ -16,15 +20,23 @@ let clerk: Awaited<ReturnType<typeof seedStaff>>;
 let mediator: Awaited<ReturnType<typeof seedStaff>>;
 let foreignClerk: Awaited<ReturnType<typeof seedStaff>>;
 
+let cleanupStore: (() => Promise<void>) | undefined;
+
 beforeAll(async () => {
-  t = await startTestServer({ massDispute: { minCases: 3, windowDays: 30 } });
+  const opened = await store.open();
+  await opened.db.destroy();
+  cleanupStore = opened.cleanup;
+  t = await startTestServer({ massDispute: { minCases: 3, windowDays: 30 }, databaseUrl: opened.databaseUrl });
   orgId = (await seedOrganisation(t)).id;
   const otherOrg = (await seedOrganisation(t, '北京市朝阳区劳动人事争议仲裁委员会')).id;
   clerk = await seedStaff(t, orgId, 'clerk', 'clerk1');
   mediator = await seedStaff(t, orgId, 'mediator', 'mediator1');
   foreignClerk = await seedStaff(t, otherOrg, 'clerk', 'clerk2');
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await t?.close();
+  await cleanupStore?.().catch(() => undefined);
+});
 
 async function caseCount() {
   return (await t.api<{ cases: unknown[] }>('GET', '/api/cases', undefined, t.staffToken)).body.cases.length;
@@ -208,4 +220,5 @@ describe('managers’ numbers', () => {
     expect(list.body.cases.every((c) => c.massDispute)).toBe(true);
     expect((await t.api('GET', '/api/stats', undefined, mediator.token)).status).toBe(403);
   });
+});
 });

@@ -19,6 +19,9 @@ import {
   type ClientSocket,
 } from '../helpers/signallingClient.ts';
 import { application, residentId, seedOrganisation, seedStaff, submitApplication } from '../helpers/cases.ts';
+import { storesUnderTest } from '../helpers/stores.ts';
+
+describe.each(storesUnderTest)('sessions on $name', (store) => {
 
 let t: TestServer;
 let mediator: Awaited<ReturnType<typeof seedStaff>>;
@@ -28,8 +31,15 @@ let orgId: string;
 const sockets: ClientSocket[] = [];
 let applicants = 0;
 
+let databaseUrl: string | undefined;
+let cleanupStore: (() => Promise<void>) | undefined;
+
 beforeAll(async () => {
-  t = await startTestServer({ peerGraceSeconds: 1, keepData: true });
+  const opened = await store.open();
+  await opened.db.destroy();
+  databaseUrl = opened.databaseUrl;
+  cleanupStore = opened.cleanup;
+  t = await startTestServer({ peerGraceSeconds: 1, keepData: true, databaseUrl });
   orgId = (await seedOrganisation(t)).id;
   mediator = await seedStaff(t, orgId, 'mediator', 'mediator1');
   arbitrator = await seedStaff(t, orgId, 'arbitrator', 'arbitrator1');
@@ -38,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const socket of sockets) socket.close();
   await t?.close();
+  await cleanupStore?.().catch(() => undefined);
 });
 
 /** A case assigned to `host`, with a scheduled session of the given mode. */
@@ -270,9 +281,10 @@ describe('restart', () => {
     for (const socket of sockets) socket.close();
     await t.close();
 
-    t = await startTestServer({ dataDir: t.dataDir, peerGraceSeconds: 1 });
+    t = await startTestServer({ dataDir: t.dataDir, peerGraceSeconds: 1, databaseUrl });
     const back = await participant(t.url, { token: partyToken });
     await joinRoom(back.socket);
     await expect.poll(() => back.state.latest).toMatchObject({ phase: 'notice', you: { admitted: true, verified: true } });
   });
+});
 });
