@@ -3,7 +3,16 @@ import { loadConfig } from './config.ts';
 import { buildServer } from './app.ts';
 
 const config = loadConfig();
-const server = await buildServer(config);
+const server = await buildServer(config).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = /address already in use/.test(message)
+    ? `a port is taken (HTTP ${config.port}, RTC ${config.media.rtcPort}+): stop the other server or set PORT / RTC_PORT`
+    : /mediasoup-worker not found/.test(message)
+      ? 'run "npm run setup" first'
+      : undefined;
+  console.error(`Yunting could not start: ${message}${hint ? `\n  → ${hint}` : ''}`);
+  process.exit(1);
+});
 const url = await server.listen();
 const log = server.app.log;
 log.info(`云庭 Yunting is listening on ${url}`);
