@@ -121,7 +121,8 @@ export class Composer {
       const cells = new Map<string, number>();
       const inputs: ComposeInput[] = [];
       for (const part of parts) {
-        const own = segments.filter((s) => s.part_id === part.id);
+        // A segment cut before it held a frame (a part that lasted a blink) has nothing to compose.
+        const own = segments.filter((s) => s.part_id === part.id && s.duration_s > 0.05);
         if (own.length === 0) continue;
         const concatFile = path.join(directory, `${part.id}.concat.txt`);
         await writeFile(concatFile, own.map((s) => `file '${path.join(recordingsDir, s.file).replaceAll("'", "'\\''")}'`).join('\n') + '\n');

@@ -77,7 +77,9 @@ export function gridLayout(cells: number): ComposeLayout & { columns: number; ro
 export function composeArgs(input: { inputs: ComposeInput[]; cells: number; durationSeconds: number; chaptersFile: string; output: string }): string[] {
   const layout = gridLayout(input.cells);
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-progress', 'pipe:1', '-y'];
-  input.inputs.forEach((part) => args.push('-f', 'concat', '-safe', '0', '-i', part.concatFile));
+  // Simulcast layer switches change a track's picture size mid-stream: scale absorbs that, instead
+  // of the filter graph being rebuilt (which drops the tile for a while).
+  input.inputs.forEach((part) => args.push(...(part.kind === 'video' ? ['-reinit_filter', '0'] : []), '-f', 'concat', '-safe', '0', '-i', part.concatFile));
   args.push('-f', 'ffmetadata', '-i', input.chaptersFile);
   const chaptersIndex = input.inputs.length;
   const filters: string[] = [`color=c=0x1e293b:s=${layout.width}x${layout.height}:r=25:d=${input.durationSeconds.toFixed(3)}[base0]`];

@@ -243,6 +243,7 @@ export class RecordingService {
         endedAt: recording.ended_at,
         interrupted: recording.interrupted === 1,
         composeProgress: Number(recording.compose_progress),
+        error: recording.error,
         durationSeconds: recording.composed_duration_s,
         composedSha256: recording.composed_sha256,
         manifestSha256: recording.manifest_sha256,
@@ -288,7 +289,10 @@ export class RecordingService {
 
   async manifestFile(actor: StaffActor, recordingId: string): Promise<string> {
     const recording = await this.recording(recordingId);
-    await this.authorise(actor, recording);
+    const { confidential } = await this.authorise(actor, recording);
+    // The manifest names the private talks' tracks and times: the same rule as the composed file.
+    const hasConfidential = await this.db.selectFrom('recording_parts').select('id').where('recording_id', '=', recordingId).where('confidential', 'is not', null).executeTakeFirst();
+    if (hasConfidential && !confidential) throw forbidden('This recording includes confidential private talks');
     if (!recording.manifest_sha256) throw new AppError('NOT_READY', 'The manifest is written when composing finishes', 409);
     return path.join(recording.room_id, recording.id, 'manifest.json');
   }

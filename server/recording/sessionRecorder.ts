@@ -41,7 +41,7 @@ export class SessionRecorder {
     private readonly deps: RecorderDeps,
     readonly onEnded: (recordingId: string) => void,
   ) {
-    this.unsubscribe = session.onPrivateTalkChange(() => this.serially(() => this.cutAllParts()));
+    this.unsubscribe = session.onPrivateTalkChange(() => this.cutAllParts());
   }
 
   static async start(session: LiveSession, media: MediaRoom, deps: RecorderDeps, onEnded: (recordingId: string) => void): Promise<SessionRecorder> {
@@ -157,20 +157,27 @@ export class SessionRecorder {
     });
   }
 
-  private async endPart(producerId: string): Promise<void> {
+  private async endPart(producerId: string, endedAt = new Date().toISOString()): Promise<void> {
     const part = this.parts.get(producerId);
     if (!part) return;
     this.parts.delete(producerId);
-    const endedAt = new Date().toISOString();
     await part.recorder.stop();
     await this.deps.db.updateTable('recording_parts').set({ ended_at: endedAt }).where('id', '=', part.partId).execute();
   }
 
-  /** A private talk began or ended: every track starts a new part with the new confidentiality. */
-  private async cutAllParts(): Promise<void> {
-    const producers = [...this.parts.values()].map((part) => part.producer);
-    await Promise.all(producers.map((producer) => this.endPart(producer.id)));
-    for (const producer of producers) await this.startPart(producer);
+  /**
+   * A private talk began or ended: at this very moment every current part
+   * stops receiving media (nothing said from now on may land in a part of
+   * the other confidentiality), then every track starts a new part.
+   */
+  private cutAllParts(): void {
+    const at = new Date().toISOString();
+    const current = [...this.parts.values()];
+    for (const part of current) part.recorder.cut();
+    this.serially(async () => {
+      await Promise.all(current.map((part) => this.endPart(part.producer.id, at)));
+      await Promise.all(current.map((part) => this.startPart(part.producer)));
+    });
   }
 
   private stopping: Promise<void> | undefined;

@@ -196,6 +196,11 @@ export class TrackRecorder {
     return this.stopped;
   }
 
+  /** Stops media reaching this part at once (a private talk began or ended); stop() then finishes the files. */
+  cut(): void {
+    this.transport.close();
+  }
+
   /** Ends the part: ffmpeg finishes the open segment, which is then registered like the others. */
   async stop(): Promise<void> {
     if (this.stopped) return this.exited.then(() => this.collecting);
@@ -203,7 +208,7 @@ export class TrackRecorder {
     clearInterval(this.listTimer);
     for (const timer of this.keyframeTimers) clearInterval(timer);
     // No more packets: ffmpeg closes the open segment and exits by itself.
-    this.transport.close();
+    this.cut();
     const nudge = setTimeout(() => this.process?.kill('SIGINT'), 6_000);
     const killer = setTimeout(() => this.process?.kill('SIGKILL'), 15_000);
     await this.exited;

@@ -23,7 +23,7 @@ export interface TestServer {
 export async function startTestServer(
   overrides: Partial<Omit<Config, 'media' | 'dataDir'>> & { dataDir?: string; keepData?: boolean } = {},
 ): Promise<TestServer> {
-  const { keepData, ...configOverrides } = overrides;
+  const { keepData = process.env.KEEP_TEST_DATA === '1', ...configOverrides } = overrides;
   const dataDir = overrides.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'yunting-test-'));
   const server = await buildServer(
     testConfig({ adminUsername: ADMIN.username, adminPassword: ADMIN.password, ...configOverrides, dataDir }),
