@@ -4,8 +4,12 @@
  * re-render text in place without rebuilding screens.
  */
 import { enCases, zhCases } from './locales/cases.ts';
+// Live-session strings are registered by the party and console bundles only (the case pages never show a room).
+import type { zhRoom } from './locales/room.ts';
 // Console-only strings are registered by the console bundle (registerStrings) so phone pages don't download them.
 import type { zhConsole } from './locales/console.ts';
+// The console's recordings section (registered by the console bundle too).
+import type { zhRecordings } from './locales/recordings.ts';
 
 const zh = {
   ...zhCases,
@@ -148,7 +152,7 @@ const zh = {
 } as const;
 
 type BaseKey = keyof typeof zh;
-export type I18nKey = BaseKey | keyof typeof zhConsole;
+export type I18nKey = BaseKey | keyof typeof zhConsole | keyof typeof zhRoom | keyof typeof zhRecordings;
 export type Lang = 'zh' | 'en';
 
 const en: Record<BaseKey, string> = {

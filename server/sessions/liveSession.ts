@@ -36,6 +36,8 @@ interface Participant extends AudienceMember {
   presence: ParticipantView['presence'];
   handRaised: boolean;
   mutedByHost: boolean;
+  /** Microphones the party had paused itself when the host muted it: unmuting leaves them paused. */
+  selfPausedMics: Set<string>;
   peerId: string | null;
   goneTimer?: NodeJS.Timeout;
 }
@@ -139,6 +141,7 @@ export class LiveSession {
         presence: 'online',
         handRaised: false,
         mutedByHost: false,
+        selfPausedMics: new Set(),
         peerId: null,
       };
       this.participants.set(identity.subject, participant);
@@ -186,6 +189,7 @@ export class LiveSession {
     const target = this.byId(participantId);
     if (target.side === 'staff') throw forbidden('Staff cannot be turned away');
     target.admitted = false;
+    target.presence = 'gone';
     await this.log('participant.rejected', host.displayName, target, { name: target.name, role: target.role });
     this.closePeerOf(target, 'rejected');
     this.changed();
@@ -215,9 +219,12 @@ export class LiveSession {
     if (peer && this.media) {
       for (const producer of peer.producers.values()) {
         if (producer.appData.source !== 'mic') continue;
+        if (muted && producer.paused) target.selfPausedMics.add(producer.id);
+        if (!muted && target.selfPausedMics.has(producer.id)) continue; // it was the party's own mute
         await this.media.setProducerPaused(peer, producer.id, muted);
         peer.notify(muted ? 'producer:paused' : 'producer:resumed', { producerId: producer.id, peerId: peer.id });
       }
+      if (!muted) target.selfPausedMics.clear();
     }
     if (muted) target.handRaised = false;
     this.changed();
@@ -519,6 +526,7 @@ export class LiveSession {
       presence: 'gone',
       handRaised: false,
       mutedByHost: false,
+      selfPausedMics: new Set(),
       peerId: null,
     };
     this.participants.set(subject, participant);

@@ -171,6 +171,9 @@ describe('back-to-back mediation', () => {
     await b.waitForTimeout(3000);
     const after = await bytesByProducer(b);
     for (const id of cut) expect(after.get(id) ?? 0, `B still receives ${id}`).toBe(before.get(id) ?? 0);
+    // The page dropped those consumers and their audio elements too.
+    expect([...after.keys()].filter((id) => cut.includes(id))).toEqual([]);
+    expect(await b.locator('.audio-sink audio').count()).toBe(0);
 
     // A, in the talk, still receives the mediator.
     await receiving(a, [pm.mic, pm.camera]);

@@ -127,6 +127,20 @@ describe('face-to-face mediation', () => {
     await expect.poll(() => a.locator('[data-testid="tile"]').allInnerTexts()).toContainEqual(expect.stringContaining('李调解员'));
     await expect.poll(() => desk.locator('[data-testid="tile"]:visible').allInnerTexts()).toContainEqual(expect.stringContaining('张三'));
 
+    // ------------------------------------------- audio only, for weak networks
+    const sfuPeer = (name: string) => [...t.server.liveRooms.get(roomId)!.peers.values()].find((p) => p.displayName === name)!;
+    const cameraOf = (name: string) => [...sfuPeer(name).producers.values()].find((p) => p.appData.source === 'camera')!;
+    const videoConsumersPaused = () => [...sfuPeer('张三').consumers.values()].filter((c) => c.kind === 'video').map((c) => c.paused);
+    await a.click('#more-btn');
+    await a.click('#audio-only-btn');
+    await expect.poll(() => cameraOf('张三').paused).toBe(true);
+    await expect.poll(videoConsumersPaused).toEqual([true]);
+    expect(await a.getAttribute('#audio-only-btn', 'aria-pressed')).toBe('true');
+    await a.click('#audio-only-btn');
+    await expect.poll(() => cameraOf('张三').paused).toBe(false);
+    await expect.poll(videoConsumersPaused).toEqual([false]);
+    await a.click('#more-sheet .sheet-close');
+
     // ---------------------------------------------------------------- chat
     await a.click('#chat-btn');
     await a.fill('#chat-input', '调解员您好，我是申请人张三。');

@@ -5,7 +5,8 @@
  * every phase as it comes. During the debate the arbitrator mutes the
  * applicant from the participant list: the SFU pauses the applicant's mic,
  * the phone shows it and cannot unmute itself; the applicant's raised hand
- * reaches the console. The session log holds the eight phases in order.
+ * reaches the console; then the floor is given back. The session log holds
+ * the eight phases in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -134,8 +135,10 @@ describe('fast-track hearing', () => {
         expect(await desk.getAttribute('#next-phase', 'data-next')).toBe(phase);
         await desk.click('#next-phase');
       }
-      await desk.waitForSelector(`[data-testid="phase"][data-phase="${phase}"]`, { state: 'attached' });
-      for (const party of [a, b]) await party.waitForSelector(`[data-testid="phase"][data-phase="${phase}"]`, { state: 'visible' });
+      await Promise.all([
+        desk.waitForSelector(`[data-testid="phase"][data-phase="${phase}"]`, { state: 'attached' }),
+        ...[a, b].map((party) => party.waitForSelector(`[data-testid="phase"][data-phase="${phase}"]`, { state: 'visible' })),
+      ]);
       expect(await a.textContent('[data-testid="phase"] .phase-name')).toBe(await desk.textContent(`.phase-item[data-phase="${phase}"] .phase-text`));
 
       if (phase !== 'debate') continue;
@@ -157,6 +160,11 @@ describe('fast-track hearing', () => {
       await a.click('#hand-btn');
       await desk.waitForSelector('[data-participant-id][data-name="张三"][data-hand="true"] .pp-hand');
       await desk.waitForSelector('.tile.hand-raised', { state: 'visible' });
+      // Giving the floor back: the SFU resumes the mic and the phone may speak again.
+      await desk.click('[data-participant-id][data-name="张三"] [data-action="unmute"]');
+      await expect.poll(() => t.server.liveRooms.get(roomId)!.findProducer(pa.mic)!.paused).toBe(false);
+      await a.waitForSelector('[data-testid="muted-by-host"]', { state: 'hidden' });
+      expect(await a.isDisabled('#mute-btn')).toBe(false);
       await desk.click('#tab-flow');
     }
     await desk.waitForSelector('#next-phase', { state: 'hidden' });

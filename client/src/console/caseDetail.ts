@@ -44,6 +44,8 @@ import {
 import { openDialog } from './dialog.ts';
 import type { LiveCases } from './live.ts';
 import { sessionsPanel } from './sessions.ts';
+import { agreementsPanel } from './agreements.ts';
+import { recordingsSection } from './recordings.ts';
 
 export interface CaseDetailOptions extends ViewContext {
   caseId: string;
@@ -99,6 +101,8 @@ export function caseDetailView(opts: CaseDetailOptions): MountedView {
   const side = h('aside', { class: 'case-side' });
   const topError = errorLine();
   const sessions = sessionsPanel(opts, { onEnter: opts.onEnterRoom });
+  // Agreements signed online (server/documents): drafting, signing, downloads.
+  const agreements = agreementsPanel(opts, opts.caseId);
   const auditBody = h('div', { class: 'audit-body' });
   const auditPanel = panel('case.audit', auditBody);
   auditPanel.id = 'audit';
@@ -672,12 +676,15 @@ export function caseDetailView(opts: CaseDetailOptions): MountedView {
       panel('case.facts', h('p', { class: 'facts-text', text: d.facts })),
       evidenceBlock(d),
       sessions.el,
+      agreements.el,
+      recordingsSection(opts),
       timelineBlock(d),
       followUpsBlock(d),
       ratingsBlock(d),
       auditPanel,
     );
     sessions.update(d);
+    agreements.update(d);
     clear(side);
     side.append(actions(d));
   };
@@ -717,6 +724,7 @@ export function caseDetailView(opts: CaseDetailOptions): MountedView {
     destroy() {
       destroyed = true;
       offChange();
+      agreements.destroy();
       delete document.body.dataset.caseStatus;
       for (const url of blobUrls.values()) URL.revokeObjectURL(url);
     },

@@ -7,9 +7,10 @@ import { api, ApiError, type Room } from '../api.ts';
 import { clear, h, syncViewportHeight } from '../dom.ts';
 import { bindText, modeKey, registerStrings, roleKey, setupLangToggle, type I18nKey } from '../i18n.ts';
 import { enConsole, zhConsole } from '../locales/console.ts';
+import { enRoom, zhRoom } from '../locales/room.ts';
+import { enRecordings, zhRecordings } from '../locales/recordings.ts';
 import { DevicePreview, type PreviewResult } from '../room/preview.ts';
 import { exposeForTests, RoomSession, type StateDetail } from '../room/session.ts';
-import { RoomView } from '../room/view.ts';
 import { keepScreenAwake } from '../room/wakelock.ts';
 import { endCopy, messageScreen } from '../ui.ts';
 import { clearStaff, loadStaff, saveStaff, type StaffSession } from './auth.ts';
@@ -17,6 +18,7 @@ import { adminView } from './admin.ts';
 import { caseDetailView } from './caseDetail.ts';
 import { casesView } from './cases.ts';
 import type { MountedView, ViewContext } from './common.ts';
+import { HostRoom } from './hostRoom.ts';
 import { inviteForm } from './invite.ts';
 import { LiveCases } from './live.ts';
 import { renderNav, type Section } from './nav.ts';
@@ -26,6 +28,8 @@ import { statsView } from './stats.ts';
 type View = 'login' | 'rooms' | 'room' | 'cases' | 'case' | 'stats' | 'admin';
 
 registerStrings(zhConsole, enConsole);
+registerStrings(zhRoom, enRoom);
+registerStrings(zhRecordings, enRecordings);
 
 const app = document.getElementById('app') as HTMLElement;
 const userInfo = document.getElementById('user-info') as HTMLElement;
@@ -34,7 +38,7 @@ const nav = document.getElementById('console-nav') as HTMLElement;
 
 let staff: StaffSession | undefined = loadStaff();
 let activeSession: RoomSession | undefined;
-let activeView: RoomView | undefined;
+let activeView: HostRoom | undefined;
 let activePreview: DevicePreview | undefined;
 let releaseWake: (() => void) | undefined;
 let activePage: MountedView | undefined;
@@ -272,11 +276,9 @@ function enterRoom(room: Room, media: PreviewResult): void {
     videoTrack: media.videoTrack,
     capture: media.choice,
   });
-  const view = new RoomView(session, {
-    layout: 'console',
-    title: room.title,
-    mode: room.mode,
-    sidebarExtra: inviteForm({
+  const view = new HostRoom(session, room, {
+    token,
+    invite: inviteForm({
       roomId: room.id,
       token,
       onAuthError: () => signOut('console.sessionExpired'),

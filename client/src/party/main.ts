@@ -4,13 +4,16 @@
  */
 import { api, ApiError, type InvitationInfo } from '../api.ts';
 import { clear, h, syncViewportHeight } from '../dom.ts';
-import { bindDate, modeKey, roleKey, setupLangToggle } from '../i18n.ts';
+import { bindDate, modeKey, registerStrings, roleKey, setupLangToggle } from '../i18n.ts';
+import { enRoom, zhRoom } from '../locales/room.ts';
 import { DevicePreview, type PreviewResult } from '../room/preview.ts';
 import { exposeForTests, RoomSession, type StateDetail } from '../room/session.ts';
-import { RoomView } from '../room/view.ts';
 import { keepScreenAwake } from '../room/wakelock.ts';
 import { endCopy, loadingScreen, messageScreen } from '../ui.ts';
 import { offerRating } from './rating.ts';
+import { PartyRoom } from './room.ts';
+
+registerStrings(zhRoom, enRoom);
 
 type PageState = 'loading' | 'code' | 'invalid' | 'preview' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'closed';
 
@@ -165,7 +168,7 @@ function enterRoom(info: InvitationInfo, media: PreviewResult): void {
     videoTrack: media.videoTrack,
     capture: media.choice,
   });
-  const view = new RoomView(session, { layout: 'phone', title: info.roomTitle, mode: info.roomMode });
+  const view = new PartyRoom(session, info, () => partyToken);
   mount(view.el);
   exposeForTests(session);
   const release = keepScreenAwake();

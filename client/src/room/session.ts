@@ -5,6 +5,8 @@
  */
 import { detectDeviceAsync, Device, type types } from 'mediasoup-client';
 import type {
+  Ack,
+  ChatMessage,
   CloseReason,
   ParticipantRole,
   PeerSummary,
@@ -13,6 +15,8 @@ import type {
   RequestName,
   RequestPayload,
   ResponseData,
+  SessionSnapshot,
+  SharedEvidence,
 } from '../../../server/signalling/protocol.ts';
 import { Emitter } from '../dom.ts';
 import type { I18nKey } from '../i18n.ts';
@@ -54,6 +58,22 @@ export interface LocalView {
   videoTrack?: MediaStreamTrack;
   facing: Facing;
   canSwitchCamera: boolean;
+  /** The host paused our microphone in the SFU; only the host can lift it. */
+  mutedByHost: boolean;
+  /** Weak-network mode: no remote video is received and our camera is not sent. */
+  audioOnly: boolean;
+  screenTrack?: MediaStreamTrack;
+}
+
+/** One receiving consumer's counters, for tests and diagnostics. */
+export interface ConsumerStat {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: string;
+  paused: boolean;
+  bytesReceived: number;
 }
 
 export interface StateDetail {
@@ -70,6 +90,10 @@ export type SessionEvents = {
   speaker: [peerId: string | null];
   local: [local: LocalView];
   notice: [key: I18nKey];
+  /** What this participant now knows of the session (lobby, private talk, phase, people). */
+  snapshot: [snapshot: SessionSnapshot];
+  chat: [message: ChatMessage];
+  evidence: [evidence: SharedEvidence];
 };
 
 export interface SessionOptions {
@@ -114,6 +138,8 @@ export class RoomSession extends Emitter<SessionEvents> {
   readonly producers = new Map<string, Producer>();
   peerId?: string;
   state: SessionState = 'joining';
+  /** The latest `session:state` the server sent us. */
+  snapshot?: SessionSnapshot;
 
   private readonly opts: SessionOptions;
   private socket?: SignallingSocket;
@@ -126,6 +152,9 @@ export class RoomSession extends Emitter<SessionEvents> {
   private micMuted = false;
   private cameraOff = false;
   private cameraCount = 0;
+  /** The host paused our mic; whether we had muted ourselves before (kept when the host lifts it). */
+  private hostMuted = false;
+  private selfMutedBeforeHost = false;
 
   private readonly peers = new Map<string, RemotePeer>();
   private readonly consumerByProducer = new Map<string, Consumer>();
@@ -133,6 +162,9 @@ export class RoomSession extends Emitter<SessionEvents> {
   private readonly requestedLayer = new Map<string, number>();
   private micProducer?: Producer;
   private cameraProducer?: Producer;
+  private screenProducer?: Producer;
+  private screenTrack?: MediaStreamTrack;
+  private audioOnly = false;
 
   private epoch = 0;
   private inRoom = false;
@@ -184,11 +216,22 @@ export class RoomSession extends Emitter<SessionEvents> {
       videoTrack: this.videoTrack,
       facing: this.facing,
       canSwitchCamera: this.cameraCount > 1 || (isMobile() && !!this.videoTrack),
+      mutedByHost: !!this.snapshot?.you.mutedByHost,
+      audioOnly: this.audioOnly,
+      screenTrack: this.screenProducer && !this.screenProducer.closed ? this.screenTrack : undefined,
     };
+  }
+
+  get mutedByHost(): boolean {
+    return !!this.snapshot?.you.mutedByHost;
   }
 
   async setMicMuted(muted: boolean): Promise<void> {
     if (this.ended) return;
+    if (!muted && this.mutedByHost) {
+      this.emit('notice', 'room.mutedByHost');
+      return;
+    }
     if (!muted && !this.liveTrack(this.audioTrack)) {
       const ok = await this.reacquire('audio');
       if (!ok) return;
@@ -206,9 +249,120 @@ export class RoomSession extends Emitter<SessionEvents> {
       if (!ok) return;
     }
     this.cameraOff = off;
-    if (this.videoTrack) this.videoTrack.enabled = !off;
+    if (this.videoTrack) this.videoTrack.enabled = !off && !this.audioOnly;
     this.emitLocal();
-    await this.syncPause(this.cameraProducer, off);
+    await this.syncPause(this.cameraProducer, off || this.audioOnly);
+  }
+
+  /**
+   * Weak networks: pause every remote video in the SFU (nothing is sent to
+   * us) and stop sending our camera; turning it off restores both.
+   */
+  async setAudioOnly(on: boolean): Promise<void> {
+    if (this.ended || this.audioOnly === on) return;
+    this.audioOnly = on;
+    if (this.videoTrack) this.videoTrack.enabled = !on && !this.cameraOff;
+    this.emitLocal();
+    const videos = [...this.consumers.values()].filter((c) => c.kind === 'video' && !c.closed);
+    await Promise.allSettled([
+      this.syncPause(this.cameraProducer, on || this.cameraOff),
+      ...videos.map((consumer) => this.setConsumerPaused(consumer, on)),
+    ]);
+    for (const peer of this.peers.values()) this.emitPeer(peer);
+  }
+
+  /** Shares the screen (laptops) as a 'screen' producer next to the camera. */
+  async startScreenShare(): Promise<void> {
+    if (this.ended || this.screenProducer) return;
+    const transport = this.sendTransport;
+    if (!navigator.mediaDevices?.getDisplayMedia || !transport || transport.closed) {
+      this.emit('notice', 'room.screenFailed');
+      return;
+    }
+    let track: MediaStreamTrack | undefined;
+    try {
+      const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 10, max: 15 } }, audio: false });
+      track = stream.getVideoTracks()[0];
+      if (!track) throw new Error('no screen track');
+      if ('contentHint' in track) track.contentHint = 'detail';
+      const producer = await transport.produce({
+        track,
+        stopTracks: false,
+        encodings: [{ maxBitrate: 1_200_000 }],
+        appData: { source: 'screen' },
+      });
+      if (transport.closed || this.ended) {
+        producer.close();
+        track.stop();
+        return;
+      }
+      this.producers.set(producer.id, producer);
+      this.screenProducer = producer;
+      this.screenTrack = track;
+      // The browser's own "stop sharing" bar ends the track.
+      producer.on('trackended', () => void this.stopScreenShare());
+      producer.on('transportclose', () => this.forgetOwnProducer(producer.id));
+      this.emitLocal();
+    } catch (err) {
+      track?.stop();
+      // Cancelling the browser's picker is not an error worth a notice.
+      if (!(err instanceof DOMException && err.name === 'NotAllowedError')) {
+        console.warn('[yunting] screen share failed', err);
+        this.emit('notice', 'room.screenFailed');
+      }
+    }
+  }
+
+  async stopScreenShare(): Promise<void> {
+    const producer = this.screenProducer;
+    if (!producer) return;
+    this.forgetOwnProducer(producer.id);
+    if (this.socket?.connected && this.inRoom) {
+      await this.req('producer:close', { producerId: producer.id }).catch(() => undefined);
+    }
+  }
+
+  /** A typed signalling request on this session's connection. */
+  request<N extends RequestName>(name: N, payload: RequestPayload<N>, timeoutMs?: number): Promise<ResponseData[N]> {
+    return this.req(name, payload, timeoutMs);
+  }
+
+  /** Any request, answered with the server's raw acknowledgement (tests forge requests with it). */
+  async rawRequest(name: string, payload: unknown, timeoutMs = 10_000): Promise<Ack<unknown> | { ok: false; error: { code: string; message: string } }> {
+    const socket = this.socket;
+    if (!socket?.connected) return { ok: false, error: { code: 'DISCONNECTED', message: 'not connected' } };
+    const timed = socket.timeout(timeoutMs) as unknown as { emitWithAck(event: string, payload: unknown): Promise<Ack<unknown>> };
+    try {
+      return await timed.emitWithAck(name, payload);
+    } catch {
+      return { ok: false, error: { code: 'TIMEOUT', message: `${name}: no answer` } };
+    }
+  }
+
+  /** Bytes received per consumer, from each consumer's inbound-rtp stats. */
+  async consumerStats(): Promise<ConsumerStat[]> {
+    return Promise.all(
+      [...this.consumers.values()].map(async (consumer) => {
+        let bytesReceived = 0;
+        try {
+          const report = await consumer.getStats();
+          report.forEach((stat: { type?: string; bytesReceived?: number }) => {
+            if (stat.type === 'inbound-rtp') bytesReceived += Number(stat.bytesReceived ?? 0);
+          });
+        } catch {
+          // A consumer closing under us reports nothing.
+        }
+        return {
+          consumerId: consumer.id,
+          producerId: consumer.producerId,
+          peerId: String(consumer.appData.peerId),
+          kind: consumer.kind,
+          source: String(consumer.appData.source),
+          paused: consumer.paused,
+          bytesReceived,
+        };
+      }),
+    );
   }
 
   async switchCamera(): Promise<void> {
@@ -364,6 +518,16 @@ export class RoomSession extends Emitter<SessionEvents> {
     });
 
     socket.on('room:closed', ({ reason }) => this.end(reason));
+
+    socket.on('session:state', (snapshot) => {
+      const wasMuted = this.mutedByHost;
+      this.snapshot = snapshot;
+      if (wasMuted !== snapshot.you.mutedByHost) this.emit('notice', snapshot.you.mutedByHost ? 'room.mutedByHost' : 'room.unmutedByHost');
+      this.emitLocal();
+      this.emit('snapshot', snapshot);
+    });
+    socket.on('chat:message', (message) => this.emit('chat', message));
+    socket.on('evidence:shared', (evidence) => this.emit('evidence', evidence));
   }
 
   // ------------------------------------------------------------------ joining
@@ -510,7 +674,7 @@ export class RoomSession extends Emitter<SessionEvents> {
     const transport = this.sendTransport;
     const track = source === 'mic' ? this.audioTrack : this.videoTrack;
     if (!transport || transport.closed || !track) return;
-    const paused = source === 'mic' ? this.micMuted : this.cameraOff;
+    const paused = source === 'mic' ? this.micMuted || this.mutedByHost : this.cameraOff || this.audioOnly;
     track.enabled = !paused;
     try {
       let producer: Producer;
@@ -578,6 +742,12 @@ export class RoomSession extends Emitter<SessionEvents> {
       this.consumers.set(consumer.id, consumer);
       this.consumerByProducer.set(info.producerId, consumer);
       consumer.on('transportclose', () => this.forgetConsumer(consumer));
+      // Audio-only: the SFU created it paused; keep it so until the mode ends.
+      if (consumer.kind === 'video' && this.audioOnly) {
+        consumer.pause();
+        this.emitPeer(peer);
+        return;
+      }
       this.emitPeer(peer);
       await this.req('consumer:resume', { consumerId: consumer.id }).catch((err: unknown) => {
         if (!isSignallingError(err, 'DISCONNECTED')) console.warn('[yunting] consumer:resume failed', err);
@@ -659,8 +829,27 @@ export class RoomSession extends Emitter<SessionEvents> {
     try {
       await this.req(paused ? 'producer:pause' : 'producer:resume', { producerId: producer.id });
     } catch (err) {
+      if (isSignallingError(err, 'FORBIDDEN') && !paused && producer === this.micProducer) {
+        // The host muted us meanwhile: the SFU keeps the mic paused, so must we.
+        producer.pause();
+        this.micMuted = true;
+        this.emit('notice', 'room.mutedByHost');
+        this.emitLocal();
+        return;
+      }
       // After a reconnect the state is applied again when producing.
       if (!isSignallingError(err, 'DISCONNECTED')) console.warn('[yunting] producer pause sync failed', err);
+    }
+  }
+
+  private async setConsumerPaused(consumer: Consumer, paused: boolean): Promise<void> {
+    if (consumer.closed) return;
+    if (paused) consumer.pause();
+    else consumer.resume();
+    try {
+      await this.req(paused ? 'consumer:pause' : 'consumer:resume', { consumerId: consumer.id });
+    } catch (err) {
+      if (!isSignallingError(err, 'DISCONNECTED', 'NOT_FOUND')) console.warn('[yunting] consumer pause failed', err);
     }
   }
 
@@ -733,6 +922,12 @@ export class RoomSession extends Emitter<SessionEvents> {
     this.producers.delete(producerId);
     if (this.micProducer?.id === producerId) this.micProducer = undefined;
     if (this.cameraProducer?.id === producerId) this.cameraProducer = undefined;
+    if (this.screenProducer?.id === producerId) {
+      this.screenProducer = undefined;
+      this.screenTrack?.stop();
+      this.screenTrack = undefined;
+      this.emitLocal();
+    }
     if (producer && !producer.closed) producer.close();
   }
 
@@ -768,7 +963,25 @@ export class RoomSession extends Emitter<SessionEvents> {
       // A mediator muted us (or lifted it) from the server side.
       const own = this.producers.get(producerId);
       if (!own) return;
-      if (own === this.micProducer) this.micMuted = paused;
+      if (own === this.micProducer) {
+        if (paused) {
+          if (!this.hostMuted) this.selfMutedBeforeHost = this.micMuted;
+          this.hostMuted = true;
+          this.micMuted = true;
+          own.pause();
+        } else {
+          this.hostMuted = false;
+          if (this.selfMutedBeforeHost) {
+            // Lifting the host's mute does not open a mic its owner had closed.
+            void this.syncPause(own, true);
+          } else {
+            this.micMuted = false;
+            own.resume();
+          }
+        }
+        this.emitLocal();
+        return;
+      }
       if (own === this.cameraProducer) this.cameraOff = paused;
       if (paused) own.pause();
       else own.resume();
@@ -850,6 +1063,10 @@ export class RoomSession extends Emitter<SessionEvents> {
     this.producers.clear();
     this.micProducer = undefined;
     this.cameraProducer = undefined;
+    // A screen share does not survive a rejoin; the presenter starts it again.
+    this.screenProducer = undefined;
+    this.screenTrack?.stop();
+    this.screenTrack = undefined;
     this.sendTransport?.close();
     this.recvTransport?.close();
     this.sendTransport = undefined;
@@ -932,6 +1149,13 @@ export function exposeForTests(session: RoomSession | undefined): void {
     get state() {
       return session.state;
     },
+    /** The latest SessionSnapshot the server sent. */
+    get snapshot() {
+      return session.snapshot;
+    },
+    /** Sends a raw signalling request; resolves with the raw ack `{ ok, data | error }`. */
+    request: (name: string, payload: unknown) => session.rawRequest(name, payload ?? {}),
+    consumerStats: () => session.consumerStats(),
     session,
   };
 }

@@ -1,9 +1,10 @@
 /** DOM for a live room: participant grid, self view, control bar, banners. Used by both pages. */
-import type { ParticipantRole } from '../../../server/signalling/protocol.ts';
+import type { ParticipantRole, ParticipantView, SessionSnapshot } from '../../../server/signalling/protocol.ts';
 import { clear, h } from '../dom.ts';
 import { bindAttrs, bindText, modeKey, roleKey, type I18nKey } from '../i18n.ts';
 import { icons } from '../icons.ts';
 import type { LocalView, PeerView, RoomSession, SessionState } from './session.ts';
+import { initials, presenceKey } from './sessionText.ts';
 
 export type RoomLayout = 'phone' | 'console';
 
@@ -13,6 +14,18 @@ export interface RoomViewOptions {
   mode?: string;
   /** Console only: extra panel in the sidebar (e.g. the invitation form). */
   sidebarExtra?: HTMLElement;
+  /** Console: replaces the default sidebar (participant list + extra) entirely. */
+  sidebar?: HTMLElement;
+  /** Buttons placed in the control bar before "leave". */
+  extraControls?: HTMLElement[];
+  /** false: the page offers "switch camera" elsewhere (the phone's "more" sheet). */
+  switchInBar?: boolean;
+  /** Notices layered over the stage (lobby, private talk). */
+  overlays?: HTMLElement[];
+  /** Strips under the room bar (hearing phase). */
+  subheader?: HTMLElement[];
+  /** Console: people waiting in the lobby are shown in the side panel, not in the grid. */
+  hideLobbyPeers?: boolean;
 }
 
 interface TileData {
@@ -32,18 +45,6 @@ function attach(video: HTMLMediaElement, track: MediaStreamTrack | undefined): v
   if (track) void video.play().catch(() => undefined);
 }
 
-function initials(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed) return '?';
-  // Chinese names read best as the last character (given name); Latin names as initials.
-  if (/[\u3400-\u9fff]/.test(trimmed)) return trimmed.slice(-2);
-  return trimmed
-    .split(/\s+/)
-    .slice(0, 2)
-    .map((part) => part[0]?.toUpperCase() ?? '')
-    .join('');
-}
-
 function mediaVideo(className: string): HTMLVideoElement {
   const video = h('video', { class: className, attrs: { autoplay: true, playsinline: true, muted: true } });
   video.muted = true;
@@ -58,18 +59,36 @@ class Tile {
   private readonly name = h('span', { class: 'tile-name' });
   private readonly role = h('span', { class: 'tile-role' });
   private readonly mic = h('span', { class: 'tile-mic', html: icons.micOff });
+  private readonly hand = h('span', { class: 'tile-hand', html: icons.hand, attrs: { hidden: true } });
+  private readonly status = h('span', { class: 'tile-status', attrs: { hidden: true } });
 
   constructor(attrs: Record<string, string>, self: boolean) {
     bindAttrs(this.mic, { 'aria-label': 'room.micMuted', title: 'room.micMuted' });
     this.mic.setAttribute('role', 'img');
+    bindAttrs(this.hand, { 'aria-label': 'room.handRaised', title: 'room.handRaised' });
+    this.hand.setAttribute('role', 'img');
     this.el = h(
       'div',
       { class: self ? 'tile self-tile' : 'tile', attrs },
       this.video,
       this.screen,
       h('div', { class: 'tile-placeholder' }, this.avatar),
+      h('div', { class: 'tile-badges' }, this.hand, this.status),
       h('div', { class: 'tile-label' }, this.mic, this.name, this.role),
     );
+  }
+
+  /** Session facts shown on the tile: raised hand, presence (reconnecting / left). */
+  setStatus(status: { hand: boolean; presence?: ParticipantView['presence']; mutedByHost?: boolean; note?: I18nKey }): void {
+    this.hand.hidden = !status.hand;
+    this.el.classList.toggle('hand-raised', status.hand);
+    const presence = status.presence && status.presence !== 'online' ? status.presence : undefined;
+    const note = presence ? presenceKey(presence) : status.note;
+    this.status.hidden = !note;
+    if (note) bindText(this.status, note);
+    if (presence) this.el.dataset.presence = presence;
+    else delete this.el.dataset.presence;
+    this.el.classList.toggle('muted-by-host', !!status.mutedByHost);
   }
 
   update(data: TileData): void {
@@ -112,10 +131,15 @@ export class RoomView {
   private readonly tapToPlay: HTMLButtonElement;
   private readonly selfTile: Tile;
   private readonly tiles = new Map<string, Tile>();
+  /** Tiles for people who dropped and are reconnecting (no media peer now), by participant id. */
+  private readonly ghosts = new Map<string, Tile>();
+  private readonly hideLobbyPeers: boolean;
+  private snapshot?: SessionSnapshot;
   private readonly peers = new Map<string, PeerView>();
   private readonly audios = new Map<string, HTMLAudioElement>();
   private readonly participants?: HTMLElement;
   private readonly buttons: Record<'mute' | 'camera' | 'switch' | 'leave', HTMLButtonElement>;
+  private readonly switchInBar: boolean;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly resizeObserver?: ResizeObserver;
   private speaker: string | null = null;
@@ -126,6 +150,7 @@ export class RoomView {
   constructor(session: RoomSession, opts: RoomViewOptions) {
     this.session = session;
     this.layout = opts.layout;
+    this.hideLobbyPeers = !!opts.hideLobbyPeers;
 
     this.grid = h('div', { class: 'grid', attrs: { role: 'list' } });
     this.waiting = h('div', { class: 'waiting', i18n: 'room.waiting' });
@@ -159,6 +184,7 @@ export class RoomView {
     };
     this.buttons.leave.classList.add('ctl-leave');
     this.buttons.switch.hidden = true;
+    this.switchInBar = opts.switchInBar !== false;
 
     const mode = opts.mode ? modeKey(opts.mode) : undefined;
     const header = h(
@@ -182,12 +208,24 @@ export class RoomView {
       { class: 'controls', attrs: { 'aria-label': 'controls' } },
       this.buttons.mute,
       this.buttons.camera,
-      this.buttons.switch,
+      opts.switchInBar === false ? null : this.buttons.switch,
+      ...(opts.extraControls ?? []),
       this.buttons.leave,
     );
 
-    const main = h('div', { class: 'room-main' }, this.stage, this.banner, this.toast, this.tapToPlay);
-    if (opts.layout === 'console') {
+    const main = h('div', { class: 'room-main' }, this.stage, ...(opts.overlays ?? []), this.banner, this.toast, this.tapToPlay);
+    const subheader = opts.subheader?.length ? h('div', { class: 'room-subheader' }, ...opts.subheader) : null;
+    if (opts.layout === 'console' && opts.sidebar) {
+      this.el = h(
+        'section',
+        { class: 'room room-console' },
+        header,
+        subheader,
+        h('div', { class: 'room-body' }, main, opts.sidebar),
+        controls,
+        this.audioSink,
+      );
+    } else if (opts.layout === 'console') {
       this.participants = h('ul', { class: 'participant-list' });
       const sidebar = h(
         'aside',
@@ -198,7 +236,7 @@ export class RoomView {
       );
       this.el = h('section', { class: 'room room-console' }, header, h('div', { class: 'room-body' }, main, sidebar), controls, this.audioSink);
     } else {
-      this.el = h('section', { class: 'room room-phone' }, header, main, controls, this.audioSink);
+      this.el = h('section', { class: 'room room-phone' }, header, subheader, main, controls, this.audioSink);
     }
 
     if (typeof ResizeObserver === 'function') {
@@ -219,7 +257,9 @@ export class RoomView {
       session.on('local', (local) => this.onLocal(local)),
       session.on('state', (state) => this.onState(state)),
       session.on('notice', (key) => this.showToast(key)),
+      session.on('snapshot', (snapshot) => this.onSnapshot(snapshot)),
     );
+    if (session.snapshot) this.onSnapshot(session.snapshot);
     for (const peer of session.peerList()) this.onPeer(peer);
     this.onLocal(session.local);
     this.onState(session.state);
@@ -231,9 +271,74 @@ export class RoomView {
     document.removeEventListener('pointerdown', this.retryAudio);
     clearTimeout(this.toastTimer);
     for (const tile of this.tiles.values()) tile.destroy();
+    for (const tile of this.ghosts.values()) tile.destroy();
     this.selfTile.destroy();
     for (const audio of this.audios.values()) audio.srcObject = null;
     this.el.remove();
+  }
+
+  /** The latest media of a remote peer (the console shows a waiting person's camera beside the case). */
+  peer(peerId: string): PeerView | undefined {
+    return this.peers.get(peerId);
+  }
+
+  /** A short message over the stage. */
+  notify(key: I18nKey, args?: Record<string, string | number>): void {
+    this.showToast(key, args);
+  }
+
+  private onSnapshot(snapshot: SessionSnapshot): void {
+    this.snapshot = snapshot;
+    const byPeer = new Map<string, ParticipantView>();
+    for (const p of snapshot.participants) if (p.peerId) byPeer.set(p.peerId, p);
+    for (const [peerId, tile] of this.tiles) this.applyParticipant(tile, byPeer.get(peerId));
+    this.selfTile.setStatus({ hand: snapshot.you.handRaised, mutedByHost: snapshot.you.mutedByHost });
+    this.el.dataset.admitted = String(snapshot.you.admitted);
+
+    // Someone admitted who dropped: keep a placeholder saying so until they are back (or gone).
+    const wanted = new Map<string, ParticipantView>();
+    for (const p of snapshot.participants) {
+      if (p.id === snapshot.you.id || p.peerId || p.presence !== 'reconnecting' || !p.admitted) continue;
+      wanted.set(p.id, p);
+    }
+    for (const [id, tile] of this.ghosts) {
+      if (wanted.has(id)) continue;
+      tile.destroy();
+      this.ghosts.delete(id);
+    }
+    for (const [id, p] of wanted) {
+      let tile = this.ghosts.get(id);
+      if (!tile) {
+        tile = new Tile({ 'data-testid': 'ghost-tile', 'data-participant-id': id, role: 'listitem' }, false);
+        tile.el.classList.add('ghost');
+        this.ghosts.set(id, tile);
+        this.grid.append(tile.el);
+      }
+      tile.update({ displayName: p.name, role: p.role, micOff: true, videoOff: true });
+      tile.setStatus({ hand: false, presence: p.presence });
+    }
+    this.relayout();
+    this.renderParticipants();
+  }
+
+  private applyParticipant(tile: Tile, participant: ParticipantView | undefined): void {
+    if (participant) {
+      tile.el.dataset.participantId = participant.id;
+      // Staff see everyone; during a private talk, say who is outside it (their media is cut).
+      const talkSide = this.snapshot?.privateTalk?.side;
+      const outside = !!talkSide && participant.side !== 'staff' && participant.side !== talkSide && participant.admitted;
+      tile.setStatus({
+        hand: participant.handRaised,
+        presence: participant.presence,
+        mutedByHost: participant.mutedByHost,
+        note: outside ? 'room.outsideTalk' : undefined,
+      });
+    }
+    const lobby = this.hideLobbyPeers && !!participant && !participant.admitted;
+    if (tile.el.hidden !== lobby) {
+      tile.el.hidden = lobby;
+      this.relayout();
+    }
   }
 
   private controlButton(id: string, icon: string, label: I18nKey, onClick: () => void): HTMLButtonElement {
@@ -260,18 +365,27 @@ export class RoomView {
       role: local.role,
       micOff: local.micMuted,
       videoOff: local.cameraOff,
-      videoTrack: local.videoTrack,
+      videoTrack: local.audioOnly ? undefined : local.videoTrack,
+      screenTrack: local.screenTrack,
       mirror: local.facing === 'user',
     });
     if (local.peerId) this.selfTile.el.dataset.peerId = local.peerId;
-    this.setControl(this.buttons.mute, local.micMuted ? icons.micOff : icons.mic, local.micMuted ? 'room.unmute' : 'room.mute', local.micMuted);
+    if (local.mutedByHost) {
+      this.setControl(this.buttons.mute, icons.lock, 'room.mutedByHostShort', true);
+    } else {
+      this.setControl(this.buttons.mute, local.micMuted ? icons.micOff : icons.mic, local.micMuted ? 'room.unmute' : 'room.mute', local.micMuted);
+    }
+    this.buttons.mute.disabled = local.mutedByHost;
+    this.buttons.mute.classList.toggle('ctl-locked', local.mutedByHost);
+    if (local.mutedByHost) bindAttrs(this.buttons.mute, { title: 'room.mutedByHost' });
+    else this.buttons.mute.removeAttribute('title');
     this.setControl(
       this.buttons.camera,
       local.cameraOff ? icons.cameraOff : icons.camera,
       local.cameraOff ? 'room.cameraOn' : 'room.cameraOff',
       local.cameraOff,
     );
-    this.buttons.switch.hidden = !local.canSwitchCamera;
+    this.buttons.switch.hidden = !local.canSwitchCamera || !this.switchInBar;
     this.renderParticipants();
   }
 
@@ -301,7 +415,8 @@ export class RoomView {
       videoTrack: peer.camera?.track,
       screenTrack: peer.screen && !peer.screen.paused ? peer.screen.track : undefined,
     });
-    tile.setSpeaking(this.speaker === peer.id);
+    tile.setSpeaking(this.speaker === peer.id && !!peer.mic?.track);
+    if (this.snapshot) this.applyParticipant(tile, this.snapshot.participants.find((p) => p.peerId === peer.id));
     this.updateAudio(peer);
     if (this.tileWidth) this.session.setPreferredSize(peer.id, this.tileWidth);
     this.renderParticipants();
@@ -326,7 +441,12 @@ export class RoomView {
     const track = peer.mic?.track;
     let audio = this.audios.get(peer.id);
     if (!track) {
-      if (audio) audio.srcObject = null;
+      // The consumer was closed (private talk, producer gone): drop its element.
+      if (audio) {
+        audio.srcObject = null;
+        audio.remove();
+        this.audios.delete(peer.id);
+      }
       return;
     }
     if (!audio) {
@@ -362,13 +482,14 @@ export class RoomView {
 
   private setSpeaker(peerId: string | null): void {
     this.speaker = peerId;
-    for (const [id, tile] of this.tiles) tile.setSpeaking(id === peerId);
+    // Someone we no longer hear (a private talk cut them off) is not shown as speaking.
+    for (const [id, tile] of this.tiles) tile.setSpeaking(id === peerId && !!this.peers.get(id)?.mic?.track);
     this.selfTile.setSpeaking(!!peerId && peerId === this.session.peerId);
     this.renderParticipants();
   }
 
   private relayout(): void {
-    const n = this.tiles.size;
+    const n = [...this.grid.children].filter((el) => !(el as HTMLElement).hidden).length;
     this.stage.dataset.count = String(n);
     bindText(this.count, 'room.participants', { n: n + 1 });
     const sidebarTitle = this.el?.querySelector<HTMLElement>('.sidebar-title');
@@ -446,9 +567,9 @@ export class RoomView {
     }
   }
 
-  private showToast(key: I18nKey): void {
+  private showToast(key: I18nKey, args?: Record<string, string | number>): void {
     clear(this.toast);
-    this.toast.append(h('span', { i18n: key }));
+    this.toast.append(h('span', { i18n: key, i18nArgs: args }));
     this.toast.hidden = false;
     clearTimeout(this.toastTimer);
     this.toastTimer = setTimeout(() => (this.toast.hidden = true), 4_000);
