@@ -26,7 +26,7 @@ import {
 } from '../signalling/protocol.ts';
 import type { Db } from '../store/database.ts';
 import type { Room } from '../store/schema.ts';
-import { canHear, groupOf, sideOf, type AudienceMember, type PrivateTalk } from './audience.ts';
+import { canHear, groupOf, mayOpen, sideOf, type AudienceMember, type PrivateTalk } from './audience.ts';
 
 interface Participant extends AudienceMember {
   subject: string;
@@ -318,6 +318,24 @@ export class LiveSession {
 
   member(subject: string): AudienceMember | undefined {
     return this.participants.get(subject);
+  }
+
+  /** Chat and shared evidence of this session that the participant may see (nothing while waiting in the lobby). */
+  async history(identity: SocketIdentity): Promise<{ messages: ChatMessage[]; evidence: SharedEvidence[] }> {
+    const member = this.self(identity);
+    if (!member.admitted) return { messages: [], evidence: [] };
+    const [chat, files] = await Promise.all([
+      this.deps.db.selectFrom('chat_messages').selectAll().where('room_id', '=', this.room.id).orderBy('at').limit(500).execute(),
+      this.deps.db.selectFrom('evidence').selectAll().where('room_id', '=', this.room.id).orderBy('created_at').limit(200).execute(),
+    ]);
+    return {
+      messages: chat
+        .filter((m) => mayOpen(m.audience, member))
+        .map((m) => ({ id: m.id, from: m.sender_name, role: m.sender_role as ChatMessage['role'], text: m.text, at: m.at, private: m.audience !== 'all' })),
+      evidence: files
+        .filter((e) => mayOpen(e.audience ?? 'all', member))
+        .map((e) => ({ id: e.id, fileName: e.file_name, mimeType: e.mime_type, sizeBytes: e.size_bytes, by: e.filed_by, at: e.created_at })),
+    };
   }
 
   /** The group a participant is in now, for labelling what they share. */

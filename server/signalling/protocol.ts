@@ -135,6 +135,8 @@ export const RequestSchemas = {
     { additionalProperties: false },
   ),
   'chat:send': Type.Object({ text: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+  /** What was said and shown so far that this participant may see (after a reload or a reconnect). */
+  'session:history': Type.Object({}, { additionalProperties: false }),
   'notes:get': Type.Object({}, { additionalProperties: false }),
   'notes:save': Type.Object({ text: Type.String({ maxLength: 20000 }) }, { additionalProperties: false }),
 } satisfies Record<string, TSchema>;
@@ -201,6 +203,7 @@ export interface ResponseData {
   'session:private': Record<string, never>;
   'session:phase': Record<string, never>;
   'chat:send': ChatMessage;
+  'session:history': { messages: ChatMessage[]; evidence: SharedEvidence[] };
   'notes:get': { text: string; updatedAt: string | null };
   'notes:save': { updatedAt: string };
 }

@@ -176,6 +176,11 @@ describe('back-to-back mediation', () => {
     expect((await request(b.socket, 'consumer:create', { producerId: pa.camera })).ok).toBe(true);
     expect(bChat).toEqual([]);
 
+    // After a reload, history gives each side only what it was allowed to see.
+    await ok(a.socket, 'chat:send', { text: '大家好' });
+    expect((await ok(b.socket, 'session:history', {})).messages.map((m) => m.text)).toEqual(['大家好']);
+    expect((await ok(a.socket, 'session:history', {})).messages.map((m) => m.text)).toEqual(['我只能接受八千元', '我们再想想', '大家好']);
+
     const events = await t.server.db.selectFrom('session_events').select(['kind', 'detail', 'at']).where('room_id', '=', roomId).where('kind', 'like', 'private.%').orderBy('at').execute();
     expect(events.map((e) => [e.kind, JSON.parse(e.detail).side])).toEqual([
       ['private.started', 'applicant'],
@@ -187,6 +192,7 @@ describe('back-to-back mediation', () => {
     expect(chat).toEqual([
       { text: '我只能接受八千元', audience: 'talk:applicant' },
       { text: '我们再想想', audience: 'talk:applicant' },
+      { text: '大家好', audience: 'all' },
     ]);
   });
 });

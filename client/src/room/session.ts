@@ -328,6 +328,16 @@ export class RoomSession extends Emitter<SessionEvents> {
   }
 
   /** Any request, answered with the server's raw acknowledgement (tests forge requests with it). */
+  private async loadHistory(): Promise<void> {
+    try {
+      const { messages, evidence } = await this.request('session:history', {});
+      for (const message of messages) this.emit('chat', message);
+      for (const item of evidence) this.emit('evidence', item);
+    } catch {
+      // Not fatal: live messages still arrive.
+    }
+  }
+
   async rawRequest(name: string, payload: unknown, timeoutMs = 10_000): Promise<Ack<unknown> | { ok: false; error: { code: string; message: string } }> {
     const socket = this.socket;
     if (!socket?.connected) return { ok: false, error: { code: 'DISCONNECTED', message: 'not connected' } };
@@ -521,7 +531,10 @@ export class RoomSession extends Emitter<SessionEvents> {
 
     socket.on('session:state', (snapshot) => {
       const wasMuted = this.mutedByHost;
+      const justAdmitted = snapshot.you.admitted && !this.snapshot?.you.admitted;
       this.snapshot = snapshot;
+      // After admission (a first join, a reload, a reconnect): what was said and shown so far.
+      if (justAdmitted) void this.loadHistory();
       if (wasMuted !== snapshot.you.mutedByHost) this.emit('notice', snapshot.you.mutedByHost ? 'room.mutedByHost' : 'room.unmutedByHost');
       this.emitLocal();
       this.emit('snapshot', snapshot);

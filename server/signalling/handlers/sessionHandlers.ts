@@ -28,6 +28,7 @@ export function sessionHandlers(socket: YuntingSocket, { sessions, db }: { sessi
     'session:private': async ({ side }) => ((await (await session()).setPrivateTalk(identity, side)), {}),
     'session:phase': async ({ phase, outcome, note }) => ((await (await session()).setPhase(identity, phase, outcome, note)), {}),
     'chat:send': async ({ text }) => (await session()).chat(identity, text),
+    'session:history': async () => (await session()).history(identity),
     'notes:get': async () => {
       const row = await db
         .selectFrom('host_notes')
