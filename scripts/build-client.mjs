@@ -36,6 +36,8 @@ const options = {
     apply: 'client/src/apply/main.ts',
     track: 'client/src/track/main.ts',
     counterclaim: 'client/src/counterclaim/main.ts',
+    sign: 'client/src/sign/main.ts',
+    verify: 'client/src/verify/main.ts',
   },
   outdir: distDir,
   bundle: true,

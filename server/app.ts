@@ -29,6 +29,10 @@ import { EvidenceStorage, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES } from './cases
 import { OrganisationService } from './organisations/organisationService.ts';
 import { InvitationService } from './rooms/invitations.ts';
 import { attachProgressNamespace } from './signalling/progressNamespace.ts';
+import { attachDocumentsNamespace } from './signalling/documentsNamespace.ts';
+import { documentRoutes } from './http/routes/documents.ts';
+import { DocumentService } from './documents/documentService.ts';
+import { signingKeyLoader } from './documents/signingKey.ts';
 import { LiveSessions } from './sessions/liveSessions.ts';
 import { SessionEvidence } from './sessions/sessionEvidence.ts';
 import { sessionEvidenceRoutes } from './http/routes/sessionEvidence.ts';
@@ -64,6 +68,7 @@ export interface YuntingServer {
   liveRooms: LiveRooms;
   sessions: LiveSessions;
   recordings: RecordingService;
+  documents: DocumentService;
   /** Set once listening: the origin invitation links point at. */
   publicUrl(): string;
   listen(): Promise<string>;
@@ -124,6 +129,14 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     revokeInvitation: (invitationId) => invitations.revokeBySystem(invitationId),
     ...(config.recording.enabled ? { onOpened: (session, media) => recordings.attach(session, media) } : {}),
   });
+  const documents = new DocumentService({
+    db,
+    cases,
+    log: app.log.child({ module: 'documents' }),
+    documentsDir: path.join(config.dataDir, 'documents'),
+    recordingsDir: config.recording.dir,
+    signingKey: signingKeyLoader({ dataDir: config.dataDir, p12File: config.signing?.p12File, p12Password: config.signing?.p12Password }),
+  });
   await recordings.reconcile();
   await recordings.applyRetention();
   const retentionTimer = setInterval(() => void recordings.applyRetention(), 86_400_000);
@@ -142,10 +155,12 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   await app.register(roomRoutes, { auth, rooms, invitations, cases });
   await app.register(sessionEvidenceRoutes, { auth, evidence: new SessionEvidence(db, storage, sessions), storage });
   await app.register(recordingRoutes, { auth, recordings, recordingsDir: config.recording.dir });
+  await app.register(documentRoutes, { auth, documents });
   await app.register(pageRoutes, { clientDir: config.clientDir });
 
   const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log });
   attachProgressNamespace(io as never, { auth, cases, events: caseEvents, db, log: app.log });
+  attachDocumentsNamespace(io as never, { auth, cases, documents, log: app.log });
 
   let closing: Promise<void> | undefined;
   const server: YuntingServer = {
@@ -162,6 +177,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     liveRooms,
     sessions,
     recordings,
+    documents,
     publicUrl,
     generatedAdminPassword,
     async listen() {

@@ -59,6 +59,8 @@ export interface Config {
   /** Early warning: at least minCases applications naming one employer within windowDays. */
   massDispute: { minCases: number; windowDays: number };
   recording: { enabled: boolean; dir: string; segmentSeconds: number; retentionDays: number };
+  /** The organisation's PKCS#12 certificate that seals signed documents; a development one is generated into dataDir/secrets when unset. */
+  signing?: { p12File: string; p12Password: string } | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
       segmentSeconds: Math.min(30, Math.max(2, int(env, 'RECORDING_SEGMENT_SECONDS', 10))),
       retentionDays: int(env, 'RECORDING_RETENTION_DAYS', 0),
     },
+    signing: env.SIGNING_P12 ? { p12File: path.resolve(projectRoot, env.SIGNING_P12), p12Password: env.SIGNING_P12_PASSWORD ?? '' } : undefined,
   };
 }
 

@@ -53,7 +53,13 @@ export type Action =
   | 'session:admit'
   | 'recording:view'
   /** Private talks in recordings: the mediator or arbitrator of the case, and clerks authorised for it. */
-  | 'recording:confidential';
+  | 'recording:confidential'
+  /** Draft an agreement, confirmation or hearing record and send it for signature. */
+  | 'document:draft'
+  /** Sign a document: each party (or agent) for its side; the mediator or arbitrator of the case, last. */
+  | 'document:sign'
+  /** Take the signed document (parties their copy; staff also the judicial-confirmation package). */
+  | 'document:download';
 
 type Rule = 'never' | 'any' | 'own';
 
@@ -98,6 +104,18 @@ const matrix: Record<Action, Partial<Record<ParticipantRole, Rule>>> = {
   'session:admit': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
   'recording:view': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
   'recording:confidential': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
+  'document:draft': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
+  'document:sign': { mediator: 'own', arbitrator: 'own', applicant: 'own', respondent: 'own', applicant_agent: 'own', respondent_agent: 'own' },
+  'document:download': {
+    admin: 'own',
+    clerk: 'own',
+    mediator: 'own',
+    arbitrator: 'own',
+    applicant: 'own',
+    respondent: 'own',
+    applicant_agent: 'own',
+    respondent_agent: 'own',
+  },
 };
 
 function owns(actor: Actor, scope: CaseScope): boolean {

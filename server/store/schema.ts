@@ -253,6 +253,90 @@ export interface RecordingSegmentsTable {
   created_at: string;
 }
 
+export type DocumentKind = 'mediation_agreement' | 'arbitration_rights' | 'hearing_record';
+export type DocumentStatus = 'draft' | 'signing' | 'final';
+
+export interface DocumentsTable {
+  id: string;
+  case_id: string;
+  /** The session the document belongs to (its time, its event log); the case's latest when null. */
+  room_id: string | null;
+  kind: DocumentKind;
+  status: DocumentStatus;
+  /** JSON text: the draft terms being edited. */
+  terms: string;
+  revision: number;
+  /** The version out for signature (or signed); null until first sent. */
+  current_version: number | null;
+  /** JSON text: the signature places required, in order, the host's last. */
+  required_signers: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  final_sha256: string | null;
+  /** Path relative to the documents directory. */
+  final_file: string | null;
+  final_bytes: Cents | null;
+  finalised_at: string | null;
+}
+
+export interface DocumentVersionsTable {
+  id: string;
+  document_id: string;
+  version: number;
+  terms: string;
+  required_signers: string;
+  pdf_file: string;
+  sha256: string;
+  bytes: Cents;
+  pages: number;
+  /** JSON text: where each signature goes (page, rectangle). */
+  slots: string;
+  room_id: string | null;
+  recording_id: string | null;
+  manifest_sha256: string | null;
+  created_by_name: string;
+  created_at: string;
+}
+
+export interface DocumentSignaturesTable {
+  id: string;
+  document_id: string;
+  version_id: string;
+  version: number;
+  slot: string;
+  signer_kind: 'party' | 'staff';
+  /** The invitation (party) or user (staff) that signed. */
+  signer_id: string;
+  signer_name: string;
+  signer_role: string;
+  signed_at: string;
+  ip: string | null;
+  user_agent: string;
+  /** SHA-256 of the exact PDF version the signer was shown. */
+  pdf_sha256: string;
+  image_file: string;
+  image_sha256: string;
+}
+
+export interface DocumentEventsTable {
+  id: string;
+  document_id: string;
+  case_id: string;
+  version: number | null;
+  kind: string;
+  actor_kind: 'staff' | 'party' | 'system';
+  actor_id: string | null;
+  actor_name: string;
+  actor_role: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  sha256: string | null;
+  /** JSON text */
+  detail: string;
+  at: string;
+}
+
 export interface SerialCountersTable {
   scope: string;
   value: number;
@@ -277,6 +361,10 @@ export interface Database {
   recordings: RecordingsTable;
   recording_parts: RecordingPartsTable;
   recording_segments: RecordingSegmentsTable;
+  documents: DocumentsTable;
+  document_versions: DocumentVersionsTable;
+  document_signatures: DocumentSignaturesTable;
+  document_events: DocumentEventsTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -290,3 +378,7 @@ export type Evidence = Selectable<EvidenceTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type Recording = Selectable<RecordingsTable>;
 export type RecordingPart = Selectable<RecordingPartsTable>;
+export type DocumentRow = Selectable<DocumentsTable>;
+export type DocumentVersion = Selectable<DocumentVersionsTable>;
+export type DocumentSignature = Selectable<DocumentSignaturesTable>;
+export type DocumentEvent = Selectable<DocumentEventsTable>;

@@ -66,6 +66,10 @@ const expected: Record<Action, [string, string]> = {
   'recording:view':       ['YYYYY......', '.Y.........'],
   // A clerk needs the explicit authorisation, tested below.
   'recording:confidential': ['YY.YY......', '.Y.........'],
+  // Clerks prepare documents too (the hearing record is theirs); only the case's mediator or arbitrator signs for the tribunal.
+  'document:draft':       ['YYYYY......', '.Y.........'],
+  'document:sign':        ['...YYYYYY..', '...........'],
+  'document:download':    ['YYYYYYYYY..', '.Y.........'],
   // Actions that do not depend on a case: the same answer for "own" and "foreign".
   'case:list':            ['YYYYY......', 'YYYYY......'],
   'stats:view':           ['YYY........', 'YYY........'],
@@ -98,6 +102,7 @@ describe('permission matrix', () => {
         'organisation:manage', 'staff:manage', 'stats:view', 'case:list', 'case:view', 'case:accept', 'case:assign', 'case:schedule',
         'case:close', 'case:audit', 'evidence:upload', 'counterclaim:file', 'invitation:create', 'followup:create', 'rating:submit',
         'room:create', 'room:enter', 'session:host', 'session:admit', 'recording:view', 'recording:confidential',
+        'document:draft', 'document:sign', 'document:download',
       ].sort(),
     );
   });

@@ -16,5 +16,7 @@ export const pageRoutes: FastifyPluginAsync<{ clientDir: string }> = async (app,
   app.get('/apply', page('apply.html'));
   app.get('/track', page('track.html'));
   app.get('/counterclaim', page('counterclaim.html'));
+  app.get('/sign', page('sign.html'));
+  app.get('/verify', page('verify.html'));
   app.get('/', (_request, reply) => reply.redirect('/console'));
 };

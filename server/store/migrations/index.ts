@@ -7,6 +7,7 @@ import type { Kysely, Migration } from 'kysely';
 import * as cases from './0002_cases.ts';
 import * as sessions from './0003_sessions.ts';
 import * as recordings from './0004_recordings.ts';
+import * as documents from './0005_documents.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_users_rooms_invitations': {
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '0002_cases': cases,
   '0003_sessions': sessions,
   '0004_recordings': recordings,
+  '0005_documents': documents,
 };

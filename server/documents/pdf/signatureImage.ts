@@ -1,0 +1,65 @@
+/**
+ * Checks a drawn signature before it is stored: a real PNG (8-bit RGBA or
+ * grey+alpha, as a canvas exports), of sane size, with ink on it. A blank
+ * canvas is all zeros, and PNG filtering leaves an all-zero image all-zero,
+ * so counting non-zero bytes of the inflated data is enough to tell.
+ */
+import { inflateSync } from 'node:zlib';
+import { AppError } from '../../errors.ts';
+
+export const MAX_SIGNATURE_BYTES = 1024 * 1024;
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export interface SignatureImageInfo {
+  width: number;
+  height: number;
+  /** Non-zero bytes of the filtered image data: roughly how much was drawn. */
+  ink: number;
+}
+
+export function inspectSignatureImage(png: Buffer): SignatureImageInfo {
+  const bad = (why: string) => new AppError('INVALID_SIGNATURE_IMAGE', `The signature is not a usable PNG: ${why}`, 400);
+  if (png.length > MAX_SIGNATURE_BYTES) throw bad('too large');
+  if (png.length < 60 || !png.subarray(0, 8).equals(PNG_MAGIC)) throw bad('not a PNG');
+  let at = 8;
+  let width = 0;
+  let height = 0;
+  const data: Buffer[] = [];
+  while (at + 8 <= png.length) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString('latin1', at + 4, at + 8);
+    const body = png.subarray(at + 8, at + 8 + length);
+    if (body.length !== length) throw bad('truncated');
+    if (type === 'IHDR') {
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      const depth = body[8];
+      const colour = body[9];
+      if (depth !== 8 || (colour !== 6 && colour !== 4 && colour !== 2 && colour !== 0) || body[12] !== 0) throw bad('unsupported colour format');
+    } else if (type === 'IDAT') {
+      data.push(body);
+    } else if (type === 'IEND') {
+      break;
+    }
+    at += 12 + length;
+  }
+  if (width < 20 || height < 10 || width > 4096 || height > 4096) throw bad('odd dimensions');
+  let raw: Buffer;
+  try {
+    raw = inflateSync(Buffer.concat(data));
+  } catch {
+    throw bad('corrupt image data');
+  }
+  let ink = 0;
+  for (const byte of raw) if (byte !== 0) ink++;
+  // Minus one filter-type byte per row at most.
+  ink = Math.max(0, ink - height);
+  return { width, height, ink };
+}
+
+/** A signature image worth storing: a PNG with at least a stroke on it. */
+export function checkSignatureImage(png: Buffer): SignatureImageInfo {
+  const info = inspectSignatureImage(png);
+  if (info.ink < 40) throw new AppError('EMPTY_SIGNATURE', 'Please sign in the box first', 400);
+  return info;
+}
