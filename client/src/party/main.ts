@@ -26,6 +26,8 @@ const autojoin = params.get('autojoin') === '1';
 const receiveOnly = params.get('media') === 'none';
 
 let currentPreview: DevicePreview | undefined;
+/** Whether this invitation belongs to a case (then documents may wait to be signed). */
+let caseSession = false;
 
 function setState(state: PageState): void {
   document.body.dataset.state = state;
@@ -71,6 +73,7 @@ async function boot(): Promise<void> {
     return;
   }
   document.title = `${info.roomTitle} · 云庭`;
+  caseSession = Boolean((info as { caseId?: string | null }).caseId);
   void showPreview(info);
 }
 
@@ -194,17 +197,23 @@ function endScreen(state: 'left' | 'closed', detail: StateDetail): void {
       title: copy.title,
       body: copy.body,
       bodyArgs: { message: detail.error?.message ?? '' },
-      actions: copy.rejoin
-        ? [
-            {
-              id: 'rejoin-btn',
-              label: 'end.rejoin',
-              primary: true,
-              // Going through the invitation check again catches a link that expired meanwhile.
-              onClick: () => void boot(),
-            },
-          ]
-        : [],
+      actions: [
+        ...(copy.rejoin
+          ? [
+              {
+                id: 'rejoin-btn',
+                label: 'end.rejoin' as const,
+                primary: true,
+                // Going through the invitation check again catches a link that expired meanwhile.
+                onClick: () => void boot(),
+              },
+            ]
+          : []),
+        // A case session ends with its agreement (or the simplified-procedure confirmation) to read and sign.
+        ...(caseSession
+          ? [{ id: 'sign-btn', label: 'end.sign' as const, primary: !copy.rejoin, onClick: () => location.assign(`/sign?token=${encodeURIComponent(partyToken)}`) }]
+          : []),
+      ],
     }),
   );
   // After a case session the party may rate the mediator or arbitrator.
