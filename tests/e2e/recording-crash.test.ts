@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,8 +95,20 @@ describe('a crash in the middle of a recorded session', () => {
           )
         : [];
     const finished = (dir: string) => parseSegmentList(existsSync(path.join(dir, 'segments.csv')) ? readFileSync(path.join(dir, 'segments.csv'), 'utf8') : '');
+    // ... and the audio segment being written holds some flushed media: the crash lands mid-segment.
+    const openSegmentBytes = (dir: string) => {
+      const listed = new Set(finished(dir).map((entry) => entry.file));
+      const open = readdirSync(dir).filter((f) => /^seg-\d+\.mkv$/.test(f) && !listed.has(f));
+      return open.reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+    };
     await expect
-      .poll(() => partDirs().length >= 2 && partDirs().every((dir) => finished(dir).length >= 2), { timeout: 60_000, interval: 500 })
+      .poll(
+        () =>
+          partDirs().length >= 2 &&
+          partDirs().every((dir) => finished(dir).length >= 2) &&
+          partDirs().some((dir) => openSegmentBytes(dir) > 4000),
+        { timeout: 60_000, interval: 100 },
+      )
       .toBe(true);
 
     // Like a power cut: the server and its recorders die at the same instant, mid-segment.
