@@ -3,7 +3,7 @@ import type { CaseFacts } from '../caseFacts.ts';
 import type { Block, DocumentContent, SignatureSlot } from '../content.ts';
 import type { Terms } from '../terms.ts';
 import { chineseDateTime } from '../text.ts';
-import { documentTitles, partyRows, sessionTime, signaturePlaces } from './commonBlocks.ts';
+import { documentContent, partyRows, sessionTime } from './commonBlocks.ts';
 
 const RIGHTS = [
   '申请回避：当事人认为仲裁员与本案有利害关系或者有其他关系可能影响公正裁决的，有权在开庭前提出回避申请；回避事由在开庭后知道的，也可以在庭审辩论终结前提出。',
@@ -56,17 +56,5 @@ export function arbitrationRights(facts: CaseFacts, terms: Terms, signers: reado
   blocks.push({ type: 'heading', text: '五、其他事项' });
   blocks.push({ type: 'paragraph', indent: true, text: terms.otherTerms.trim() || '无。' });
 
-  return {
-    kind,
-    title: documentTitles[kind],
-    organisation: facts.organisation.name,
-    serialNumber: facts.serialNumber,
-    meta: [
-      ['案号', facts.serialNumber],
-      ['仲裁机构', facts.organisation.name],
-    ],
-    blocks,
-    closing: '以上权利义务已由仲裁员告知，本人已阅读并理解，同意适用简易程序在线审理。',
-    signatures: signaturePlaces(kind, facts, signers),
-  };
+  return documentContent(kind, facts, signers, { organisationLabel: '仲裁机构', blocks, closing: '以上权利义务已由仲裁员告知，本人已阅读并理解，同意适用简易程序在线审理。' });
 }

@@ -1,7 +1,7 @@
 /** Pieces the three documents share: names of things, the parties' block, claims, the session sentence, signature places. */
 import type { DocumentKind } from '../../store/schema.ts';
 import type { CaseFacts } from '../caseFacts.ts';
-import type { Block, SignaturePlace, SignatureSlot } from '../content.ts';
+import type { Block, DocumentContent, SignaturePlace, SignatureSlot } from '../content.ts';
 import { beijingTime, chineseDateTime, yuan } from '../text.ts';
 
 export const documentTitles: Record<DocumentKind, string> = {
@@ -118,4 +118,26 @@ export function defaultSigners(facts: CaseFacts): SignatureSlot[] {
   if (facts.respondent.agent) slots.push('respondent_agent');
   slots.push('host');
   return slots;
+}
+
+/** What every document wraps around its own blocks: title, case number and organisation, closing line, signature places. */
+export function documentContent(
+  kind: DocumentKind,
+  facts: CaseFacts,
+  signers: readonly SignatureSlot[],
+  body: { organisationLabel: string; blocks: Block[]; closing: string },
+): DocumentContent {
+  return {
+    kind,
+    title: documentTitles[kind],
+    organisation: facts.organisation.name,
+    serialNumber: facts.serialNumber,
+    meta: [
+      ['案号', facts.serialNumber],
+      [body.organisationLabel, facts.organisation.name],
+    ],
+    blocks: body.blocks,
+    closing: body.closing,
+    signatures: signaturePlaces(kind, facts, signers),
+  };
 }

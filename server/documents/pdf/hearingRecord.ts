@@ -3,7 +3,7 @@ import type { CaseFacts } from '../caseFacts.ts';
 import type { Block, DocumentContent, SignatureSlot } from '../content.ts';
 import type { Terms } from '../terms.ts';
 import { beijingTime, chineseDateTime } from '../text.ts';
-import { claimsTable, disputeNames, documentTitles, outcomeNames, phaseNames, roleNames, sessionTime, signaturePlaces } from './commonBlocks.ts';
+import { claimsTable, disputeNames, documentContent, outcomeNames, phaseNames, roleNames, sessionTime } from './commonBlocks.ts';
 
 export function hearingRecord(facts: CaseFacts, terms: Terms, signers: readonly SignatureSlot[]): DocumentContent {
   const kind = 'hearing_record';
@@ -73,17 +73,5 @@ export function hearingRecord(facts: CaseFacts, terms: Terms, signers: readonly 
       : '本次庭审全程同步录音录像，录像清单于录像合成后登记。',
   });
 
-  return {
-    kind,
-    title: documentTitles[kind],
-    organisation: facts.organisation.name,
-    serialNumber: facts.serialNumber,
-    meta: [
-      ['案号', facts.serialNumber],
-      ['仲裁机构', facts.organisation.name],
-    ],
-    blocks,
-    closing: '以上笔录摘要已经当事人核对，确认无误。',
-    signatures: signaturePlaces(kind, facts, signers),
-  };
+  return documentContent(kind, facts, signers, { organisationLabel: '仲裁机构', blocks, closing: '以上笔录摘要已经当事人核对，确认无误。' });
 }

@@ -3,7 +3,7 @@ import type { CaseFacts } from '../caseFacts.ts';
 import type { Block, DocumentContent, SignatureSlot } from '../content.ts';
 import { paymentMethodNames, type Terms } from '../terms.ts';
 import { chineseDate, money } from '../text.ts';
-import { claimsTable, disputeNames, documentTitles, partyRows, sessionSentence, signaturePlaces } from './commonBlocks.ts';
+import { claimsTable, disputeNames, documentContent, partyRows, sessionSentence } from './commonBlocks.ts';
 
 export function termSentences(terms: Terms): string[] {
   return terms.items.map((item, i) => {
@@ -54,17 +54,5 @@ export function mediationAgreement(facts: CaseFacts, terms: Terms, signers: read
       '本协议书以电子方式签署，各方当事人可以通过云庭平台下载；经核验与登记的最终版本一致的电子文本，与纸质原件具有同等效力。',
   });
 
-  return {
-    kind,
-    title: documentTitles[kind],
-    organisation: facts.organisation.name,
-    serialNumber: facts.serialNumber,
-    meta: [
-      ['案号', facts.serialNumber],
-      ['调解组织', facts.organisation.name],
-    ],
-    blocks,
-    closing: '双方当事人确认已完整阅读本协议书，对协议内容无异议。',
-    signatures: signaturePlaces(kind, facts, signers),
-  };
+  return documentContent(kind, facts, signers, { organisationLabel: '调解组织', blocks, closing: '双方当事人确认已完整阅读本协议书，对协议内容无异议。' });
 }
