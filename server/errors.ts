@@ -17,7 +17,6 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`, 404);
 export const forbidden = (message = 'Not allowed') => new AppError('FORBIDDEN', message, 403);
 export const unauthorized = (message = 'Authentication required') => new AppError('UNAUTHORIZED', message, 401);
-export const conflict = (code: string, message: string) => new AppError(code, message, 409);
 
 /** An error whose text a party reads: the HTTP layer renders it in the request's language. */
 export class LocalizedError extends AppError {

@@ -56,9 +56,6 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return alive.reduce<WorkerSlot | undefined>((best, s) => (!best || s.routers < best.routers ? s : best), undefined);
   }
 
-  slotOf(worker: types.Worker): WorkerSlot | undefined {
-    return this.slots.find((s) => s.worker === worker);
-  }
 
   pids(): number[] {
     return this.slots.map((s) => s.worker.pid);

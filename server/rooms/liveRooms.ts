@@ -39,9 +39,6 @@ export class LiveRooms {
     return pending;
   }
 
-  list(): MediaRoom[] {
-    return [...this.rooms.values()];
-  }
 
   closeAll(): void {
     for (const room of this.rooms.values()) room.close();

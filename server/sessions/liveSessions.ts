@@ -32,8 +32,4 @@ export class LiveSessions {
     for (const result of sessions) if (result.status === 'fulfilled') result.value.close();
   }
 
-  /** A session already in memory, without loading one. */
-  async peek(roomId: string): Promise<LiveSession | undefined> {
-    return this.sessions.has(roomId) ? this.get(roomId) : undefined;
-  }
 }
