@@ -236,6 +236,14 @@ export class LiveSession {
     this.changed();
   }
 
+  async lowerHand(host: SocketIdentity, participantId: string): Promise<void> {
+    this.requireHost(host);
+    const target = this.byId(participantId);
+    if (!target.handRaised) return;
+    target.handRaised = false;
+    this.changed();
+  }
+
   async setPrivateTalk(host: SocketIdentity, side: 'applicant' | 'respondent' | null): Promise<void> {
     this.requireHost(host);
     if (this.room.mode !== 'back_to_back' && !(this.room.mode === 'hearing' && this.phase === 'mediation')) {

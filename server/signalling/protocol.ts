@@ -120,6 +120,8 @@ export const RequestSchemas = {
   'session:mute': Type.Object({ participantId: Uuid }, { additionalProperties: false }),
   'session:unmute': Type.Object({ participantId: Uuid }, { additionalProperties: false }),
   'session:hand': Type.Object({ raised: Type.Boolean() }, { additionalProperties: false }),
+  /** The host answers (or dismisses) someone's raised hand. */
+  'session:lowerHand': Type.Object({ participantId: Uuid }, { additionalProperties: false }),
   /** Back-to-back: talk privately with one side, or `null` to return to the joint session. */
   'session:private': Type.Object(
     { side: Type.Union([Type.Literal('applicant'), Type.Literal('respondent'), Type.Null()]) },
@@ -200,6 +202,7 @@ export interface ResponseData {
   'session:mute': Record<string, never>;
   'session:unmute': Record<string, never>;
   'session:hand': Record<string, never>;
+  'session:lowerHand': Record<string, never>;
   'session:private': Record<string, never>;
   'session:phase': Record<string, never>;
   'chat:send': ChatMessage;

@@ -226,6 +226,10 @@ describe('fast-track hearing', () => {
     expect(await request(a.socket, 'producer:resume', { producerId: pa.mic })).toMatchObject({ error: { code: 'FORBIDDEN' } });
     await ok(a.socket, 'session:hand', { raised: true });
     await expect.poll(() => host.state.latest?.participants.find((p) => p.id === partyId)?.handRaised).toBe(true);
+    expect(await request(a.socket, 'session:lowerHand', { participantId: partyId })).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    await ok(host.socket, 'session:lowerHand', { participantId: partyId });
+    await expect.poll(() => a.state.latest?.you.handRaised).toBe(false);
+    await ok(a.socket, 'session:hand', { raised: true });
     await ok(host.socket, 'session:unmute', { participantId: partyId });
     expect(micProducer.paused).toBe(false);
 

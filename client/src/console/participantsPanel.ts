@@ -11,12 +11,13 @@ import type { RoomSession } from '../room/session.ts';
 import { errorText, initials, presenceKey, sideKey } from '../room/sessionText.ts';
 import type { RoomView } from '../room/view.ts';
 
-export type ParticipantAction = 'verify' | 'admit' | 'reject' | 'mute' | 'unmute' | 'remove';
+export type ParticipantAction = 'verify' | 'admit' | 'reject' | 'lowerHand' | 'mute' | 'unmute' | 'remove';
 
 const ACTION_LABELS: Record<ParticipantAction, I18nKey> = {
   verify: 'host.verify',
   admit: 'host.admit',
   reject: 'host.reject',
+  lowerHand: 'host.lowerHand',
   mute: 'host.mute',
   unmute: 'host.unmute',
   remove: 'host.remove',
@@ -128,6 +129,7 @@ export class ParticipantsPanel {
       return actions;
     }
     if (p.presence === 'gone') return actions;
+    if (you.isHost && p.handRaised) actions.push('lowerHand');
     if (you.isHost) actions.push(p.mutedByHost ? 'unmute' : 'mute', 'remove');
     return actions;
   }

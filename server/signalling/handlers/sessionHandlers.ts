@@ -25,6 +25,7 @@ export function sessionHandlers(socket: YuntingSocket, { sessions, db }: { sessi
     'session:mute': async ({ participantId }) => ((await (await session()).mute(identity, participantId, true)), {}),
     'session:unmute': async ({ participantId }) => ((await (await session()).mute(identity, participantId, false)), {}),
     'session:hand': async ({ raised }) => ((await (await session()).setHand(identity, raised)), {}),
+    'session:lowerHand': async ({ participantId }) => ((await (await session()).lowerHand(identity, participantId)), {}),
     'session:private': async ({ side }) => ((await (await session()).setPrivateTalk(identity, side)), {}),
     'session:phase': async ({ phase, outcome, note }) => ((await (await session()).setPhase(identity, phase, outcome, note)), {}),
     'chat:send': async ({ text }) => (await session()).chat(identity, text),
