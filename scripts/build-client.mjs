@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Bundles the browser pages and copies client/public into client/dist.
+// Bundles the browser pages, copies client/public into client/dist, and writes
+// the phone pages that differ only in title, script and body class from one template.
 // Usage: node scripts/build-client.mjs [--watch]
 import { build, context } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,9 +58,22 @@ const options = {
   plugins: [stubMediasoupExtras],
 };
 
+/** Pages built from client/pages/phone-page.html: same shell (top bar, language switch, #app). */
+const phonePages = [
+  { entry: 'party', title: '在线调解', bodyClass: 'page-party' },
+  { entry: 'apply', title: '劳动争议在线申请', bodyClass: 'page-form page-apply' },
+  { entry: 'track', title: '办理进度查询', bodyClass: 'page-form page-track' },
+  { entry: 'counterclaim', title: '答辩与反请求', bodyClass: 'page-form page-counterclaim' },
+];
+
 function copyPublic() {
   if (!existsSync(publicDir)) throw new Error(`missing ${relative(root, publicDir)}`);
   cpSync(publicDir, distDir, { recursive: true });
+  const template = readFileSync(join(clientDir, 'pages', 'phone-page.html'), 'utf8');
+  for (const page of phonePages) {
+    const html = template.replace(/\{\{(\w+)\}\}/g, (_, key) => page[key]);
+    writeFileSync(join(distDir, `${page.entry}.html`), html);
+  }
 }
 
 function formatSize(bytes) {
