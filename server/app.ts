@@ -43,6 +43,7 @@ import { mkdirSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 import { clientAddresses } from './http/clientAddress.ts';
 import { loggerOptions } from './http/logging.ts';
+import { registerSecurityHeaders } from './http/securityHeaders.ts';
 import { WorkerPool } from './media/workerPool.ts';
 import { LiveRooms } from './rooms/liveRooms.ts';
 import { RoomService } from './rooms/roomService.ts';
@@ -147,6 +148,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   retentionTimer.unref();
 
   installErrorHandler(app);
+  await registerSecurityHeaders(app);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyMultipart, {
     limits: { fileSize: MAX_EVIDENCE_BYTES, files: MAX_EVIDENCE_FILES + 1, fields: 5, fieldSize: 64 * 1024, parts: MAX_EVIDENCE_FILES + 6 },
