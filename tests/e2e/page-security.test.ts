@@ -2,7 +2,9 @@
  * Every page loads and works under the server's Content Security Policy in
  * real Chromium: the console after a login, a phone joining a session by its
  * link (camera, WebSocket, media), and the public pages. A page that breaks
- * the policy reports a violation, and the test fails on any.
+ * the policy reports a violation, and the test fails on any. And an old
+ * link with its token in the query still works, but moves the token into the
+ * fragment at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -10,11 +12,13 @@ import { ADMIN, startTestServer, type TestServer } from '../helpers/testServer.t
 import { launchChromium, phoneViewport } from '../helpers/browser.ts';
 import { watchCsp, type CspWatch } from '../helpers/csp.ts';
 import { autoAdmittingHost, type ClientSocket } from '../helpers/signallingClient.ts';
+import { signingCase, type SigningCase } from '../helpers/documents.ts';
 
 let t: TestServer;
 let browser: Browser;
 let context: BrowserContext;
 let host: ClientSocket | undefined;
+let c: SigningCase | undefined;
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -79,5 +83,27 @@ describe('the Content Security Policy', () => {
       expect(await csp.violations(), route).toEqual([]);
       await page.close();
     }
+  });
+
+  it('the sign page shows a live draft with no violation', async () => {
+    c = await signingCase(t);
+    await t.api('POST', `/api/cases/${c.caseId}/documents`, { kind: 'mediation_agreement' }, c.mediator.token);
+    const { page, csp } = await open(`${t.url}/sign#token=${c.applicantToken}`);
+    await page.waitForSelector('body[data-state="draft"]', { timeout: 30_000 });
+    await page.waitForLoadState('networkidle');
+    expect(await csp.violations()).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('credentials in page addresses', () => {
+  it('an old link with ?token= still works, and the token moves out of the query at once', async () => {
+    // The case of the test before, seen by its other party.
+    const { page } = await open(`${t.url}/sign?token=${c!.respondentToken}`);
+    await page.waitForSelector('body[data-state="draft"]', { timeout: 30_000 });
+    const address = new URL(page.url());
+    expect(address.search).toBe('');
+    expect(new URLSearchParams(address.hash.slice(1)).get('token')).toBe(c!.respondentToken);
+    await page.close();
   });
 });
