@@ -42,6 +42,8 @@ describe('the request log', () => {
     expect(await get('/api/invitation', partyToken)).toBe(200);
     expect(await get('/api/me', t.staffToken)).toBe(200);
     expect(await get(`/no/such/page?token=${encodeURIComponent(partyToken)}`)).toBe(404);
+    const notFound = await t.api<{ message: string }>('GET', `/no/such/page?token=${encodeURIComponent(partyToken)}`);
+    expect(notFound.body.message).toBe('GET /no/such/page?token=[redacted] not found');
 
     const log = t.log();
     // The requests are there…
