@@ -40,6 +40,10 @@ import { recordingRoutes } from './http/routes/recordings.ts';
 import { RecordingService } from './recording/recordingService.ts';
 import { resolveFfmpeg } from './recording/ffmpegBinary.ts';
 import { mkdirSync } from 'node:fs';
+import type { DestinationStream } from 'pino';
+import { clientAddresses } from './http/clientAddress.ts';
+import { loggerOptions } from './http/logging.ts';
+import { registerSecurityHeaders } from './http/securityHeaders.ts';
 import { WorkerPool } from './media/workerPool.ts';
 import { LiveRooms } from './rooms/liveRooms.ts';
 import { RoomService } from './rooms/roomService.ts';
@@ -77,14 +81,15 @@ export interface YuntingServer {
   generatedAdminPassword: string | undefined;
 }
 
-export async function buildServer(config: Config): Promise<YuntingServer> {
+export async function buildServer(config: Config, options: { logStream?: DestinationStream } = {}): Promise<YuntingServer> {
+  const addresses = clientAddresses(config.trustProxy);
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: loggerOptions(config.logLevel, options.logStream),
     ...(config.tls
       ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
       : {}),
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy: addresses.fastifyTrust,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
@@ -143,6 +148,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   retentionTimer.unref();
 
   installErrorHandler(app);
+  await registerSecurityHeaders(app);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyMultipart, {
     limits: { fileSize: MAX_EVIDENCE_BYTES, files: MAX_EVIDENCE_FILES + 1, fields: 5, fieldSize: 64 * 1024, parts: MAX_EVIDENCE_FILES + 6 },
@@ -158,7 +164,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   await app.register(documentRoutes, { auth, documents });
   await app.register(pageRoutes, { clientDir: config.clientDir });
 
-  const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log });
+  const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log, clientAddress: addresses.of });
   attachProgressNamespace(io as never, { auth, cases, events: caseEvents, db, log: app.log });
   attachDocumentsNamespace(io as never, { auth, cases, documents, log: app.log });
 

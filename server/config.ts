@@ -48,6 +48,8 @@ export interface Config {
   clientDir: string;
   media: MediaConfig;
   logLevel: string;
+  /** Proxies whose X-Forwarded-For is believed (addresses, CIDRs, `loopback`…); empty: the socket address is the client. */
+  trustProxy: string[];
   /** How long a disconnected peer keeps its seat before it is shown as gone. */
   peerGraceSeconds: number;
   /** How long an empty room keeps its media (and recording) open for someone coming back. */
@@ -122,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
       logLevel: mediaLogLevel as MediaConfig['logLevel'],
     },
     logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: (env.TRUST_PROXY ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
     peerGraceSeconds: int(env, 'PEER_GRACE_SECONDS', 30),
     roomCloseDelayMs: int(env, 'ROOM_CLOSE_DELAY_MS', 2000),
     ffmpegBin: env.FFMPEG_BIN || undefined,

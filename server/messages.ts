@@ -46,11 +46,15 @@ const texts = {
   CASE_NOT_FOUND: { zh: () => '流水号或查询码不正确', en: () => 'Serial number or code is wrong' },
   RESPONDENT_CODE_WRONG: { zh: () => '流水号或应诉码不正确', en: () => 'Serial number or respondent code is wrong' },
   COUNTERCLAIM_CLOSED: { zh: () => '本案当前不能提出反请求', en: () => 'A counterclaim cannot be filed at this stage' },
-  INVITATION_USED: {
-    zh: () => '此邀请链接已在另一台设备上使用。如需更换设备，请联系调解员重新发送邀请。',
-    en: () => 'This invitation was already used on another device. Ask the mediator for a new one.',
+  // One answer for every failed redemption (no such code, expired, withdrawn, or kept by another phone): a guesser learns nothing.
+  INVITATION_INVALID: {
+    zh: () => '邀请链接或邀请码无效、已过期，或已在另一台设备上使用。如需帮助，请联系调解员重新发送邀请。',
+    en: () => 'This invitation is invalid, has expired, or is already in use on another device. Ask the mediator for a new one.',
   },
-  INVITATION_INVALID: { zh: () => '邀请链接或邀请码无效或已过期', en: () => 'This invitation is invalid or has expired' },
+  TOO_MANY_ATTEMPTS: {
+    zh: (minutes: string) => `邀请码错误次数过多，请${minutes}分钟后再试，或直接打开邀请链接`,
+    en: (minutes: string) => `Too many wrong codes. Try again in ${minutes} minutes, or open the invitation link.`,
+  },
   ALREADY_RATED: { zh: () => '您已评价过本次会议', en: () => 'You have already rated this session' },
 } satisfies Record<string, Record<Lang, (arg: string) => string>>;
 

@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, LocalizedError } from '../errors.ts';
 import { langOf } from '../messages.ts';
+import { redactUrl } from './logging.ts';
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -33,6 +34,6 @@ export function installErrorHandler(app: FastifyInstance): void {
     });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `${request.method} ${request.url} not found` }),
+    reply.status(404).send({ statusCode: 404, code: 'NOT_FOUND', error: 'Not Found', message: `${request.method} ${redactUrl(request.url)} not found` }),
   );
 }

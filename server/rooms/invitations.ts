@@ -11,9 +11,13 @@ import { AppError, LocalizedError, forbidden, notFound } from '../errors.ts';
 import { recordAudit, type AuditContext } from '../audit/auditLog.ts';
 import { can, type PartyRole, type StaffActor } from '../auth/policy.ts';
 import type { AuthService, PartyActor } from '../auth/authService.ts';
-import type { InviteClaims, PartyClaims } from '../auth/tokens.ts';
+import type { InviteClaims, PartyClaims, TokenClaims } from '../auth/tokens.ts';
 import { randomDigits } from '../cases/identifiers.ts';
 import { roomScope } from './roomService.ts';
+import { codeNeighbours, RedemptionGuard } from './redemptionGuard.ts';
+
+const invalidInvitation = () => new LocalizedError('INVITATION_INVALID', '', 401);
+const isLive = (invitation: Invitation) => !invitation.revoked_at && !invitation.redeemed_at && new Date(invitation.expires_at) > new Date();
 
 export interface IssuedInvitation {
   invitationId: string;
@@ -38,6 +42,7 @@ export class InvitationService {
     private readonly db: Db,
     private readonly auth: AuthService,
     private readonly options: { inviteTtlSeconds: number; publicUrl: () => string },
+    private readonly guard = new RedemptionGuard(),
   ) {}
 
   async issue(
@@ -80,28 +85,20 @@ export class InvitationService {
     });
     const claims: InviteClaims = { typ: 'invite', sub: id, room: room.id };
     const token = this.auth.jwt.sign(claims, { expiresIn: ttl });
-    const url = `${this.options.publicUrl()}/join?token=${encodeURIComponent(token)}`;
+    // The token rides in the fragment: browsers never send it, so it is in no request log.
+    const url = `${this.options.publicUrl()}/join#token=${encodeURIComponent(token)}`;
     return { invitationId: id, token, url, shortCode, expiresAt };
   }
 
-  /** Exchanges the link's token or the short code, once, for the party's own token. */
+  /**
+   * Exchanges the link's token or the short code, once, for the party's own token.
+   * Every failure gets the same answer (INVITATION_INVALID, 401); code guessing is bounded by the guard.
+   */
   async redeem(
     credential: { token: string } | { shortCode: string },
     context: { ip: string | null; userAgent: string },
   ): Promise<{ partyToken: string; expiresAt: string }> {
-    let invitationId: string | undefined;
-    if ('token' in credential) {
-      const claims = this.auth.decode(credential.token);
-      if (claims.typ !== 'invite') throw new LocalizedError('INVITATION_INVALID', '', 401);
-      invitationId = claims.sub;
-    } else {
-      const row = await this.db.selectFrom('invitations').select('id').where('short_code', '=', credential.shortCode).executeTakeFirst();
-      invitationId = row?.id;
-    }
-    const invitation = invitationId ? await findInvitation(this.db, invitationId) : undefined;
-    if (!invitation || invitation.revoked_at || new Date(invitation.expires_at) <= new Date()) {
-      throw new LocalizedError('INVITATION_INVALID', '', 401);
-    }
+    const invitation = await this.redeemable(credential, context.ip);
     const room = (await findRoom(this.db, invitation.room_id))!;
     const redeemedAt = new Date().toISOString();
     await this.db.transaction().execute(async (trx) => {
@@ -111,7 +108,10 @@ export class InvitationService {
         .where('id', '=', invitation.id)
         .where('redeemed_at', 'is', null)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) throw new LocalizedError('INVITATION_USED', '', 409);
+      if (Number(result.numUpdatedRows) !== 1) {
+        if ('shortCode' in credential) this.guard.failed(context.ip, []);
+        throw invalidInvitation();
+      }
       await recordAudit(trx, { ip: context.ip, actor: { kind: 'party', role: invitation.role as PartyRole, caseId: room.case_id, roomId: room.id, invitationId: invitation.id, name: invitation.display_name } }, {
         caseId: room.case_id,
         action: 'invitation.redeemed',
@@ -128,6 +128,38 @@ export class InvitationService {
     };
     const ttl = Math.max(60, Math.floor((new Date(invitation.expires_at).getTime() - Date.now()) / 1000));
     return { partyToken: this.auth.jwt.sign(claims, { expiresIn: ttl }), expiresAt: invitation.expires_at };
+  }
+
+  private async redeemable(credential: { token: string } | { shortCode: string }, ip: string | null): Promise<Invitation> {
+    if ('token' in credential) {
+      let claims: TokenClaims;
+      try {
+        claims = this.auth.decode(credential.token);
+      } catch {
+        throw invalidInvitation();
+      }
+      const invitation = claims.typ === 'invite' ? await findInvitation(this.db, claims.sub) : undefined;
+      if (!invitation || !isLive(invitation)) throw invalidInvitation();
+      return invitation;
+    }
+    this.guard.assertOpen(ip);
+    const [invitation] = await this.liveByCode([credential.shortCode]);
+    if (invitation && !this.guard.codeLocked(invitation.id)) return invitation;
+    const near = invitation ? [invitation] : await this.liveByCode(codeNeighbours(credential.shortCode));
+    this.guard.failed(ip, near.map((row) => row.id));
+    throw invalidInvitation();
+  }
+
+  /** Invitations with one of these codes that can still be redeemed: not withdrawn, not expired, not yet kept by a phone. */
+  private liveByCode(codes: string[]): Promise<Invitation[]> {
+    return this.db
+      .selectFrom('invitations')
+      .selectAll()
+      .where('short_code', 'in', codes)
+      .where('revoked_at', 'is', null)
+      .where('redeemed_at', 'is', null)
+      .where('expires_at', '>', new Date().toISOString())
+      .execute();
   }
 
   async describe(party: PartyActor): Promise<{ room: Room; invitation: Invitation }> {

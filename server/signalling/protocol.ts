@@ -316,6 +316,8 @@ export interface SocketIdentity {
 export interface SocketData {
   identity: SocketIdentity;
   peerId?: string;
+  /** The client's address, by the TRUST_PROXY rule (set before the handshake is checked). */
+  clientAddress?: string;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -3,10 +3,11 @@
  * (an invitation or a staff login plus a room), then every request goes
  * through the validated request boundary.
  */
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { Type } from '@sinclair/typebox';
 import { compileSchema } from '../validation.ts';
+import { tagSocketAddresses } from '../http/clientAddress.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.ts';
 import type { RoomService } from '../rooms/roomService.ts';
@@ -35,6 +36,8 @@ export interface SignallingDeps {
   sessions: LiveSessions;
   db: Db;
   log: FastifyBaseLogger;
+  /** The client address of a handshake (server/http/clientAddress.ts: the same rule as HTTP). */
+  clientAddress: (request: IncomingMessage) => string;
 }
 
 export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): YuntingIo {
@@ -44,6 +47,7 @@ export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): 
     pingInterval: 10_000,
     pingTimeout: 8_000,
   });
+  tagSocketAddresses(io, deps.clientAddress);
 
   io.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;

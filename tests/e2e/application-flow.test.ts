@@ -155,7 +155,7 @@ describe('online application → live progress → session', () => {
     await desk.click('#invite-btn');
     const inviteUrl = await desk.locator('.invite-url').first().inputValue();
     const shortCode = (await desk.locator('.invite-code').first().textContent())!.trim();
-    expect(inviteUrl).toContain('/join?token=');
+    expect(inviteUrl).toContain('/join#token=');
     expect(shortCode).toMatch(/^\d{8}$/);
 
     const detail = await t.api<{ sessions: { id: string; mode: string; scheduledAt: string }[] }>('GET', `/api/cases/${caseId}`, undefined, t.staffToken);

@@ -85,13 +85,13 @@ describe('signing on two phones', () => {
   });
 
   it('reads, draws, seals and verifies', async () => {
-    const applicant = await openPhone(browser, `${t.url}/sign?token=${c.applicantToken}`, 'waiting');
+    const applicant = await openPhone(browser, `${t.url}/sign#token=${c.applicantToken}`, 'waiting');
     await shot(applicant, '01-waiting');
 
     const created = await t.api<DocumentView>('POST', `/api/cases/${c.caseId}/documents`, { kind: 'mediation_agreement' }, c.mediator.token);
     const doc = created.body;
     await state(applicant, 'draft');
-    const respondent = await openPhone(browser, `${t.url}/sign?token=${c.respondentToken}`, 'draft');
+    const respondent = await openPhone(browser, `${t.url}/sign#token=${c.respondentToken}`, 'draft');
 
     // The mediator types the terms; both phones follow live.
     const terms = { ...doc.terms, items: [{ description: '支付拖欠工资', amountCents: 800_000, dueDate: '2026-12-31', method: 'bank_transfer' as const, account: '' }] };

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { buildServer, type YuntingServer } from '../../server/app.ts';
 import { testConfig, type Config } from '../../server/config.ts';
 
@@ -17,16 +18,22 @@ export interface TestServer {
   /** Invites and redeems at once: the token a party's phone holds after opening its link. */
   partyToken(roomId: string, displayName: string, role?: string): Promise<string>;
   api<T = unknown>(method: string, route: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  /** With `captureLog`: everything the server's logger wrote so far (pino JSON lines). */
+  log(): string;
   close(): Promise<void>;
 }
 
 export async function startTestServer(
-  overrides: Partial<Omit<Config, 'media' | 'dataDir'>> & { dataDir?: string; keepData?: boolean } = {},
+  overrides: Partial<Omit<Config, 'media' | 'dataDir'>> & { dataDir?: string; keepData?: boolean; captureLog?: boolean } = {},
 ): Promise<TestServer> {
-  const { keepData = process.env.KEEP_TEST_DATA === '1', ...configOverrides } = overrides;
+  const { keepData = process.env.KEEP_TEST_DATA === '1', captureLog = false, ...configOverrides } = overrides;
   const dataDir = overrides.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'yunting-test-'));
+  // The real pino logger, written into memory instead of stdout (at info, so every request line is there).
+  const logged: string[] = [];
+  const logStream = captureLog ? new Writable({ write: (chunk, _encoding, done) => (logged.push(String(chunk)), done()) }) : undefined;
   const server = await buildServer(
-    testConfig({ adminUsername: ADMIN.username, adminPassword: ADMIN.password, ...configOverrides, dataDir }),
+    testConfig({ adminUsername: ADMIN.username, adminPassword: ADMIN.password, ...(captureLog ? { logLevel: 'info' } : {}), ...configOverrides, dataDir }),
+    logStream ? { logStream } : {},
   );
   const url = await server.listen();
 
@@ -53,6 +60,7 @@ export async function startTestServer(
     dataDir,
     staffToken,
     api,
+    log: () => logged.join(''),
     async createRoom(title = '测试调解室', mode = 'face_to_face') {
       const res = await api<{ id: string; title: string }>('POST', '/api/rooms', { title, mode }, staffToken);
       if (res.status !== 201) throw new Error(`createRoom failed: ${JSON.stringify(res.body)}`);

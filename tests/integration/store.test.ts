@@ -55,11 +55,11 @@ describe.each(storesUnderTest)('store on $name', (store) => {
     const room = await rooms.create(staff, { title: '欠薪调解', mode: 'back_to_back' });
     expect((await rooms.list(staff)).map((r) => r.title)).toEqual(['欠薪调解']);
     const invite = await invitations.issue(staff, { roomId: room.id, displayName: '张三', role: 'applicant' }, context);
-    expect(invite.url).toContain('http://x/join?token=');
+    expect(invite.url).toContain('http://x/join#token=');
     expect(invite.shortCode).toMatch(/^\d{8}$/);
     const { partyToken } = await invitations.redeem({ token: invite.token }, { ip: null, userAgent: 'test' });
     await expect(invitations.redeem({ token: invite.token }, { ip: null, userAgent: 'other phone' })).rejects.toMatchObject({
-      code: 'INVITATION_USED',
+      code: 'INVITATION_INVALID',
     });
     const identity = await rooms.identifySocket(partyToken, undefined);
     expect(identity).toMatchObject({ roomId: room.id, displayName: '张三', role: 'applicant' });

@@ -13,6 +13,7 @@ import { field, FormErrors, input, section, showMessage, textarea, type ErrorTar
 import { bootPage, codeBlock, debounce, IdempotencyKey, readStored, writeStored } from '../forms/page.ts';
 import { checkCreditCode, checkIdNumber, checkPhone, normaliseCode, normalisePhone } from '../forms/validators.ts';
 import { RegionPicker } from './regions.ts';
+import { credentialUrl } from '../pageParams.ts';
 
 const DRAFT_KEY = 'yunting.apply.draft';
 const LAST_KEY = 'yunting.lastApplication';
@@ -255,7 +256,7 @@ function showForm(): void {
         h('strong', { text: last.serialNumber }),
         ' ',
         h('a', {
-          attrs: { href: `/track?serial=${encodeURIComponent(last.serialNumber)}&code=${encodeURIComponent(last.trackingCode)}` },
+          attrs: { href: credentialUrl('/track', { serial: last.serialNumber, code: last.trackingCode }) },
           i18n: 'apply.trackNow',
         }),
       )
@@ -433,7 +434,7 @@ function showForm(): void {
 
 function showSuccess(serialNumber: string, trackingCode: string): void {
   setState('done');
-  const trackUrl = `/track?serial=${encodeURIComponent(serialNumber)}&code=${encodeURIComponent(trackingCode)}`;
+  const trackUrl = credentialUrl('/track', { serial: serialNumber, code: trackingCode });
   clear(app);
   app.append(
     h(

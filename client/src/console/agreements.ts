@@ -31,6 +31,7 @@ import { createSignaturePad } from '../sign/signaturePad.ts';
 import { k, ts, type DocumentsKey } from '../sign/strings.ts';
 import { errorLine, reportError, type ViewContext } from './common.ts';
 import { openDialog } from './dialog.ts';
+import { credentialUrl } from '../pageParams.ts';
 
 export interface AgreementsPanel {
   el: HTMLElement;
@@ -288,7 +289,7 @@ export function agreementsPanel(ctx: ViewContext, caseId: string): AgreementsPan
     const place = doc.content.signatures.find((p) => p.slot === slot);
     const name = place?.name || (slot.startsWith('applicant') ? detail.applicant.name : detail.employer.name);
     const invitation = await api.createInvitation(ctx.token(), roomId, { displayName: name, role: slot as PartyRole, ttlMinutes: 1440 });
-    const url = `${location.origin}/sign?invite=${encodeURIComponent(invitation.token)}`;
+    const url = `${location.origin}${credentialUrl('/sign', { invite: invitation.token })}`;
     const qr = await toDataURL(url, { width: 200, margin: 1, errorCorrectionLevel: 'M' });
     const link = h('input', { class: 'invite-link', attrs: { type: 'text', readonly: true, value: url } });
     openDialog({

@@ -11,9 +11,10 @@ import { EvidencePicker } from '../forms/evidence.ts';
 import { field, FormErrors, input, section, textarea, type FieldHandle, type Message } from '../forms/fields.ts';
 import { bootPage } from '../forms/page.ts';
 import { checkPhone, normaliseCode, normalisePhone } from '../forms/validators.ts';
+import { pageParams } from '../pageParams.ts';
 
 const app = bootPage();
-const params = new URLSearchParams(location.search);
+const params = pageParams(['code']);
 
 function setState(state: 'form' | 'sending' | 'done'): void {
   document.body.dataset.state = state;

@@ -1,6 +1,6 @@
 /**
- * Party page (/join?token=…): invitation check → device check → room.
- * Query flags: autojoin=1 skips the Join tap; media=none joins receive-only.
+ * Party page (/join#token=…; the token in the fragment never reaches the server): invitation check → device check → room.
+ * Flags (query or fragment): autojoin=1 skips the Join tap; media=none joins receive-only.
  */
 import { api, ApiError, type InvitationInfo } from '../api.ts';
 import { clear, h, syncViewportHeight } from '../dom.ts';
@@ -11,6 +11,7 @@ import { exposeForTests, RoomSession, type StateDetail } from '../room/session.t
 import { keepScreenAwake } from '../room/wakelock.ts';
 import { endCopy, loadingScreen, messageScreen } from '../ui.ts';
 import { offerRating } from './rating.ts';
+import { credentialUrl, pageParams } from '../pageParams.ts';
 import { PartyRoom } from './room.ts';
 
 registerStrings(zhRoom, enRoom);
@@ -18,7 +19,7 @@ registerStrings(zhRoom, enRoom);
 type PageState = 'loading' | 'code' | 'invalid' | 'preview' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'closed';
 
 const app = document.getElementById('app') as HTMLElement;
-const params = new URLSearchParams(location.search);
+const params = pageParams(['token']);
 const inviteToken = params.get('token')?.trim() ?? '';
 /** This phone's own credential once the invitation is redeemed; kept so a reload rejoins without the (one-time) link. */
 let partyToken = '';
@@ -211,7 +212,7 @@ function endScreen(state: 'left' | 'closed', detail: StateDetail): void {
           : []),
         // A case session ends with its agreement (or the simplified-procedure confirmation) to read and sign.
         ...(caseSession
-          ? [{ id: 'sign-btn', label: 'end.sign' as const, primary: !copy.rejoin, onClick: () => location.assign(`/sign?token=${encodeURIComponent(partyToken)}`) }]
+          ? [{ id: 'sign-btn', label: 'end.sign' as const, primary: !copy.rejoin, onClick: () => location.assign(credentialUrl('/sign', { token: partyToken })) }]
           : []),
       ],
     }),

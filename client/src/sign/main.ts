@@ -1,5 +1,5 @@
 /**
- * /sign?token=<party token> (or ?invite=<invitation token>) — a party reads
+ * /sign#token=<party token> (or #invite=<invitation token>; the old ?token= links still work) — a party reads
  * the document on the phone and signs it with a finger. The live draft
  * arrives over socket.io (/documents, `document:draft`) while the mediator
  * edits it; once sent for signature the page shows the exact version's pages
@@ -16,6 +16,7 @@ import { contentCss, contentView } from './contentView.ts';
 import { fetchBlob, getPartyDocuments, saveBlob, signDocument, type DocumentView, type PartyDocuments, type SignatureSlot } from './documentsApi.ts';
 import { createSignaturePad } from './signaturePad.ts';
 import { k, ts, type DocumentsKey } from './strings.ts';
+import { credentialUrl, pageParams } from '../pageParams.ts';
 
 type State = 'loading' | 'invalid' | 'waiting' | 'draft' | 'reading' | 'pad' | 'sending' | 'signed' | 'readonly' | 'final';
 
@@ -382,14 +383,14 @@ function connectLive(): void {
 
 async function start(): Promise<void> {
   setState('loading');
-  const params = new URLSearchParams(location.search);
+  const params = pageParams(['token', 'invite']);
   token = params.get('token') ?? '';
   const invite = params.get('invite');
   try {
     if (!token && invite) {
       // A one-time invitation link made for signing: redeem it, and keep the party token in the address (reloads keep working).
       token = (await api.redeemInvitation({ token: invite })).partyToken;
-      history.replaceState(null, '', `/sign?token=${encodeURIComponent(token)}`);
+      history.replaceState(null, '', credentialUrl('/sign', { token }));
     }
     if (!token) return invalid();
     party = await getPartyDocuments(token);

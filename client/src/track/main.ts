@@ -12,9 +12,10 @@ import { field, FormErrors, input } from '../forms/fields.ts';
 import { bootPage, readStored } from '../forms/page.ts';
 import { normaliseCode } from '../forms/validators.ts';
 import { renderTimeline } from './timeline.ts';
+import { credentialUrl, pageParams } from '../pageParams.ts';
 
 const app = bootPage();
-const params = new URLSearchParams(location.search);
+const params = pageParams(['code']);
 
 let socket: Socket | undefined;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -96,8 +97,8 @@ function showForm(prefill: { serial?: string; code?: string } = {}, problem?: st
 function showProgress(serialNumber: string, trackingCode: string, first: Progress): void {
   setState('tracking');
   // A reload (or a bookmark) lands on the same case.
-  const url = `/track?serial=${encodeURIComponent(serialNumber)}&code=${encodeURIComponent(trackingCode)}`;
-  if (location.pathname + location.search !== url) history.replaceState(null, '', url);
+  const url = credentialUrl('/track', { serial: serialNumber, code: trackingCode });
+  if (location.pathname + location.search + location.hash !== url) history.replaceState(null, '', url);
 
   const statusEl = h('span', { class: 'status-badge', attrs: { 'data-testid': 'case-status' } });
   const organisation = h('dd', { id: 'case-organisation' });
