@@ -136,6 +136,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     documentsDir: path.join(config.dataDir, 'documents'),
     recordingsDir: config.recording.dir,
     signingKey: signingKeyLoader({ dataDir: config.dataDir, p12File: config.signing?.p12File, p12Password: config.signing?.p12Password }),
+    trustedFingerprints: config.trustedSigningFingerprints,
   });
   await recordings.reconcile();
   await recordings.applyRetention();

@@ -61,6 +61,8 @@ export interface Config {
   recording: { enabled: boolean; dir: string; segmentSeconds: number; retentionDays: number };
   /** The organisation's PKCS#12 certificate that seals signed documents; a development one is generated into dataDir/secrets when unset. */
   signing?: { p12File: string; p12Password: string } | undefined;
+  /** SHA-256 fingerprints of earlier signing certificates that /verify still calls ours (SIGNING_TRUSTED_FINGERPRINTS). */
+  trustedSigningFingerprints: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -71,6 +73,13 @@ function int(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+/** A comma-separated list of SHA-256 fingerprints (hex, colons allowed), as lower-case hex. */
+function fingerprints(env: Env, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((f) => f.trim().replace(/:/g, '').toLowerCase()).filter(Boolean);
+  for (const f of list) if (!/^[0-9a-f]{64}$/.test(f)) throw new Error(`${name} must list SHA-256 fingerprints (64 hex digits), got "${f}"`);
+  return list;
 }
 
 /** The first non-internal IPv4 address: what a phone on the same network can reach. */
@@ -134,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
       segmentSeconds: Math.min(30, Math.max(2, int(env, 'RECORDING_SEGMENT_SECONDS', 10))),
       retentionDays: int(env, 'RECORDING_RETENTION_DAYS', 0),
     },
+    trustedSigningFingerprints: fingerprints(env, 'SIGNING_TRUSTED_FINGERPRINTS'),
     signing: env.SIGNING_P12 ? { p12File: path.resolve(projectRoot, env.SIGNING_P12), p12Password: env.SIGNING_P12_PASSWORD ?? '' } : undefined,
   };
 }

@@ -33,7 +33,7 @@ import { renderVersion, sealFinal } from './pdf/documentPdf.ts';
 import { debianNotoCjk, type FontFiles } from './pdf/fonts.ts';
 import { checkSignatureImage } from './pdf/signatureImage.ts';
 import type { SlotRect } from './pdf/renderDocument.ts';
-import { checkPdfSignature } from './pdf/verifySignature.ts';
+import { checkPdfSignature, type PdfSignatureCheck } from './pdf/verifySignature.ts';
 import type { SigningKey } from './signingKey.ts';
 import { DocumentStorage } from './storage.ts';
 import { defaultTerms, type Terms } from './terms.ts';
@@ -82,7 +82,8 @@ export interface VerifyResult {
     finalisedAt: string | null;
     signers: { role: string; name: string; signedAt: string }[];
   } | null;
-  signature: { present: boolean; valid: boolean; coversWholeFile: boolean; signer: string | null; signedAt: string | null };
+  /** valid: intact and sealed with one of our pinned certificates; certificate: which one signed (ours or not). */
+  signature: Pick<PdfSignatureCheck, 'present' | 'valid' | 'intact' | 'coversWholeFile' | 'signer' | 'signedAt' | 'certificate' | 'problem'>;
 }
 
 export interface DocumentServiceDeps {
@@ -92,6 +93,8 @@ export interface DocumentServiceDeps {
   documentsDir: string;
   recordingsDir: string;
   signingKey: () => SigningKey;
+  /** Further SHA-256 fingerprints /verify accepts as ours (earlier signing certificates). */
+  trustedFingerprints?: readonly string[];
   fonts?: FontFiles;
 }
 
@@ -707,11 +710,18 @@ export class DocumentService {
 
   // ---- verification -----------------------------------------------------------
 
+  /** The certificates whose seal /verify calls ours: the signing certificate and any configured earlier ones. */
+  trustedFingerprints(): string[] {
+    return [this.deps.signingKey().fingerprint, ...(this.deps.trustedFingerprints ?? [])];
+  }
+
   /** Is this file the registered final version? Answers by SHA-256, and reads its PKCS#7 signature. */
   async verify(pdf: Buffer): Promise<VerifyResult> {
+    // PDF readers accept the header anywhere in the first 1024 bytes.
+    if (!pdf.subarray(0, 1024).includes('%PDF-')) throw new AppError('NOT_PDF', 'The file is not a PDF', 400);
     const hash = sha256(pdf);
-    const check = checkPdfSignature(pdf);
-    const signature = { present: check.present, valid: check.valid, coversWholeFile: check.coversWholeFile, signer: check.signer, signedAt: check.signedAt };
+    const { present, valid, intact, coversWholeFile, signer, signedAt, certificate, problem } = checkPdfSignature(pdf, this.trustedFingerprints());
+    const signature = { present, valid, intact, coversWholeFile, signer, signedAt, certificate, problem };
     const final = await this.deps.db.selectFrom('documents').selectAll().where('final_sha256', '=', hash).executeTakeFirst();
     const version = final
       ? undefined

@@ -138,7 +138,7 @@ describe('signing on two phones', () => {
     expect(final.status).toBe(200);
     const images = await pdfImages(final.bytes);
     expect(images.length).toBeGreaterThanOrEqual(3);
-    expect(checkPdfSignature(final.bytes)).toMatchObject({ present: true, valid: true, coversWholeFile: true });
+    expect(checkPdfSignature(final.bytes, t.server.documents.trustedFingerprints())).toMatchObject({ present: true, valid: true, coversWholeFile: true });
     expect((await opensslVerify(final.bytes)).ok).toBe(true);
 
     const verify = (bytes: Buffer) =>
