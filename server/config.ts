@@ -29,6 +29,17 @@ export interface MediaConfig {
   logLevel: 'debug' | 'warn' | 'error' | 'none';
 }
 
+/** Evidence uploads: per file and request, per case, and per client address within 24 hours. */
+export interface EvidenceLimits {
+  maxFileBytes: number;
+  maxFilesPerRequest: number;
+  maxBytesPerRequest: number;
+  maxFilesPerCase: number;
+  maxBytesPerCase: number;
+  maxFilesPerAddress: number;
+  maxBytesPerAddress: number;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -63,6 +74,7 @@ export interface Config {
   signing?: { p12File: string; p12Password: string } | undefined;
   /** SHA-256 fingerprints of earlier signing certificates that /verify still calls ours (SIGNING_TRUSTED_FINGERPRINTS). */
   trustedSigningFingerprints: string[];
+  evidence: EvidenceLimits;
 }
 
 type Env = Record<string, string | undefined>;
@@ -144,6 +156,15 @@ export function loadConfig(env: Env = process.env): Config {
       retentionDays: int(env, 'RECORDING_RETENTION_DAYS', 0),
     },
     trustedSigningFingerprints: fingerprints(env, 'SIGNING_TRUSTED_FINGERPRINTS'),
+    evidence: {
+      maxFileBytes: int(env, 'EVIDENCE_MAX_FILE_BYTES', 10 * 1024 * 1024),
+      maxFilesPerRequest: int(env, 'EVIDENCE_MAX_FILES_PER_REQUEST', 10),
+      maxBytesPerRequest: int(env, 'EVIDENCE_MAX_BYTES_PER_REQUEST', 50 * 1024 * 1024),
+      maxFilesPerCase: int(env, 'EVIDENCE_MAX_FILES_PER_CASE', 200),
+      maxBytesPerCase: int(env, 'EVIDENCE_MAX_BYTES_PER_CASE', 1024 * 1024 * 1024),
+      maxFilesPerAddress: int(env, 'EVIDENCE_MAX_FILES_PER_ADDRESS', 100),
+      maxBytesPerAddress: int(env, 'EVIDENCE_MAX_BYTES_PER_ADDRESS', 300 * 1024 * 1024),
+    },
     signing: env.SIGNING_P12 ? { p12File: path.resolve(projectRoot, env.SIGNING_P12), p12Password: env.SIGNING_P12_PASSWORD ?? '' } : undefined,
   };
 }
