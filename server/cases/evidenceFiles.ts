@@ -146,7 +146,7 @@ export class EvidenceStorage {
     await Promise.all(files.map((file) => rm(file.path, { force: true })));
   }
 
-  /** Refuses files that would take the case past its quota (count and bytes), counting what is stored. */
+  /** Refuses files that would take the case past its quota (count and bytes), counting what is stored; with none, refuses a full case. */
   async checkCaseQuota(db: Db, caseId: string, files: readonly StagedFile[]): Promise<void> {
     const stored = await db
       .selectFrom('evidence')
@@ -154,7 +154,7 @@ export class EvidenceStorage {
       .where('case_id', '=', caseId)
       .executeTakeFirstOrThrow();
     const bytes = files.reduce((sum, f) => sum + f.sizeBytes, 0);
-    if (Number(stored.n) + files.length > this.limits.maxFilesPerCase || Number(stored.bytes ?? 0) + bytes > this.limits.maxBytesPerCase) throw problem('EVIDENCE_CASE_QUOTA');
+    if (Number(stored.n) + Math.max(1, files.length) > this.limits.maxFilesPerCase || Number(stored.bytes ?? 0) + bytes > this.limits.maxBytesPerCase) throw problem('EVIDENCE_CASE_QUOTA');
   }
 
   /**
