@@ -33,10 +33,12 @@ import { renderVersion, sealFinal } from './pdf/documentPdf.ts';
 import { debianNotoCjk, type FontFiles } from './pdf/fonts.ts';
 import { checkSignatureImage } from './pdf/signatureImage.ts';
 import type { SlotRect } from './pdf/renderDocument.ts';
-import { checkPdfSignature, type PdfSignatureCheck } from './pdf/verifySignature.ts';
 import type { SigningKey } from './signingKey.ts';
 import { DocumentStorage } from './storage.ts';
 import { defaultTerms, type Terms } from './terms.ts';
+import { verifyDocument, type VerifyResult } from './verifyDocument.ts';
+
+export type { VerifyResult } from './verifyDocument.ts';
 
 export type DocumentActor = StaffActor | PartyActor;
 
@@ -65,25 +67,6 @@ export interface DocumentView {
   updatedAt: string;
   /** For the one asking: which place is theirs and whether they may sign now. */
   me: { slot: SignatureSlot | null; signed: boolean; canSign: boolean; canDraft: boolean };
-}
-
-export interface VerifyResult {
-  sha256: string;
-  /** The file is a registered final version, byte for byte. */
-  registered: boolean;
-  /** The file is a version sent for signature but not the signed final. */
-  unsignedVersion: boolean;
-  document: {
-    kind: DocumentKind;
-    title: string;
-    serialNumber: string;
-    organisation: string;
-    version: number;
-    finalisedAt: string | null;
-    signers: { role: string; name: string; signedAt: string }[];
-  } | null;
-  /** valid: intact and sealed with one of our pinned certificates; certificate: which one signed (ours or not). */
-  signature: Pick<PdfSignatureCheck, 'present' | 'valid' | 'intact' | 'coversWholeFile' | 'signer' | 'signedAt' | 'certificate' | 'problem'>;
 }
 
 export interface DocumentServiceDeps {
@@ -715,38 +698,8 @@ export class DocumentService {
     return [this.deps.signingKey().fingerprint, ...(this.deps.trustedFingerprints ?? [])];
   }
 
-  /** Is this file the registered final version? Answers by SHA-256, and reads its PKCS#7 signature. */
-  async verify(pdf: Buffer): Promise<VerifyResult> {
-    // PDF readers accept the header anywhere in the first 1024 bytes.
-    if (!pdf.subarray(0, 1024).includes('%PDF-')) throw new AppError('NOT_PDF', 'The file is not a PDF', 400);
-    const hash = sha256(pdf);
-    const { present, valid, intact, coversWholeFile, signer, signedAt, certificate, problem } = checkPdfSignature(pdf, this.trustedFingerprints());
-    const signature = { present, valid, intact, coversWholeFile, signer, signedAt, certificate, problem };
-    const final = await this.deps.db.selectFrom('documents').selectAll().where('final_sha256', '=', hash).executeTakeFirst();
-    const version = final
-      ? undefined
-      : await this.deps.db.selectFrom('document_versions').selectAll().where('sha256', '=', hash).executeTakeFirst();
-    const row = final ?? (version ? await this.row(version.document_id) : undefined);
-    if (!row) return { sha256: hash, registered: false, unsignedVersion: false, document: null, signature };
-    const caseRow = await this.deps.db.selectFrom('cases').select(['serial_number', 'organisation_id']).where('id', '=', row.case_id).executeTakeFirstOrThrow();
-    const organisation = await this.deps.db.selectFrom('organisations').select('name').where('id', '=', caseRow.organisation_id).executeTakeFirst();
-    const number = final ? row.current_version! : version!.version;
-    const versionRow = version ?? (await this.versionRow(row, number));
-    const signatures = final ? await this.signaturesOf(versionRow) : [];
-    return {
-      sha256: hash,
-      registered: Boolean(final),
-      unsignedVersion: !final,
-      document: {
-        kind: row.kind,
-        title: documentTitles[row.kind],
-        serialNumber: caseRow.serial_number,
-        organisation: organisation?.name ?? '',
-        version: number,
-        finalisedAt: final ? row.finalised_at : null,
-        signers: signatures.map((s) => ({ role: s.slot, name: s.signer_name, signedAt: s.signed_at })),
-      },
-      signature,
-    };
+  /** Is this file the registered final version? Answers by SHA-256, and reads its PKCS#7 signature (verifyDocument.ts). */
+  verify(pdf: Buffer): Promise<VerifyResult> {
+    return verifyDocument(this.deps.db, pdf, this.trustedFingerprints());
   }
 }
