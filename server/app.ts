@@ -25,7 +25,7 @@ import { organisationRoutes } from './http/routes/organisations.ts';
 import { ApplicationService } from './cases/applications.ts';
 import { LocalCaseEventBus } from './cases/caseEvents.ts';
 import { CaseService } from './cases/caseService.ts';
-import { EvidenceStorage, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_FILES } from './cases/evidenceFiles.ts';
+import { EvidenceStorage } from './cases/evidenceFiles.ts';
 import { OrganisationService } from './organisations/organisationService.ts';
 import { InvitationService } from './rooms/invitations.ts';
 import { attachProgressNamespace } from './signalling/progressNamespace.ts';
@@ -112,7 +112,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   const auth = new AuthService(db, jwt, { staffTokenTtlSeconds: config.staffTokenTtlSeconds }, app.log);
   const generatedAdminPassword = await auth.ensureFirstAdmin(config.adminUsername, config.adminPassword);
   const caseEvents = new LocalCaseEventBus();
-  const storage = new EvidenceStorage(path.join(config.dataDir, 'evidence'));
+  const storage = new EvidenceStorage(path.join(config.dataDir, 'evidence'), config.evidence);
   const rooms = new RoomService(db, auth);
   const invitations = new InvitationService(db, auth, { inviteTtlSeconds: config.inviteTtlSeconds, publicUrl });
   const cases = new CaseService(db, caseEvents, config.sla, config.massDispute);
@@ -141,6 +141,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
     documentsDir: path.join(config.dataDir, 'documents'),
     recordingsDir: config.recording.dir,
     signingKey: signingKeyLoader({ dataDir: config.dataDir, p12File: config.signing?.p12File, p12Password: config.signing?.p12Password }),
+    trustedFingerprints: config.trustedSigningFingerprints,
   });
   await recordings.reconcile();
   await recordings.applyRetention();
@@ -151,12 +152,13 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   await registerSecurityHeaders(app);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyMultipart, {
-    limits: { fileSize: MAX_EVIDENCE_BYTES, files: MAX_EVIDENCE_FILES + 1, fields: 5, fieldSize: 64 * 1024, parts: MAX_EVIDENCE_FILES + 6 },
+    // Upload routes set their own limits per call (multipartForm.ts); these bound the rest (a PDF posted to /api/verify).
+    limits: { fileSize: 30 * 1024 * 1024, files: 1, fields: 5, fieldSize: 64 * 1024, parts: 6 },
   });
   await app.register(healthRoutes, { pool });
   await app.register(authRoutes, { auth });
   await app.register(organisationRoutes, { auth, organisations });
-  await app.register(applicationRoutes, { applications, cases });
+  await app.register(applicationRoutes, { applications, cases, storage });
   await app.register(caseRoutes, { auth, cases, storage, db });
   await app.register(roomRoutes, { auth, rooms, invitations, cases });
   await app.register(sessionEvidenceRoutes, { auth, evidence: new SessionEvidence(db, storage, sessions), storage });

@@ -29,6 +29,17 @@ export interface MediaConfig {
   logLevel: 'debug' | 'warn' | 'error' | 'none';
 }
 
+/** Evidence uploads: per file and request, per case, and per client address within 24 hours. */
+export interface EvidenceLimits {
+  maxFileBytes: number;
+  maxFilesPerRequest: number;
+  maxBytesPerRequest: number;
+  maxFilesPerCase: number;
+  maxBytesPerCase: number;
+  maxFilesPerAddress: number;
+  maxBytesPerAddress: number;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -63,6 +74,9 @@ export interface Config {
   recording: { enabled: boolean; dir: string; segmentSeconds: number; retentionDays: number };
   /** The organisation's PKCS#12 certificate that seals signed documents; a development one is generated into dataDir/secrets when unset. */
   signing?: { p12File: string; p12Password: string } | undefined;
+  /** SHA-256 fingerprints of earlier signing certificates that /verify still calls ours (SIGNING_TRUSTED_FINGERPRINTS). */
+  trustedSigningFingerprints: string[];
+  evidence: EvidenceLimits;
 }
 
 type Env = Record<string, string | undefined>;
@@ -73,6 +87,13 @@ function int(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+/** A comma-separated list of SHA-256 fingerprints (hex, colons allowed), as lower-case hex. */
+function fingerprints(env: Env, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((f) => f.trim().replace(/:/g, '').toLowerCase()).filter(Boolean);
+  for (const f of list) if (!/^[0-9a-f]{64}$/.test(f)) throw new Error(`${name} must list SHA-256 fingerprints (64 hex digits), got "${f}"`);
+  return list;
 }
 
 /** The first non-internal IPv4 address: what a phone on the same network can reach. */
@@ -136,6 +157,16 @@ export function loadConfig(env: Env = process.env): Config {
       dir: path.resolve(projectRoot, env.RECORDINGS_DIR ?? 'recordings'),
       segmentSeconds: Math.min(30, Math.max(2, int(env, 'RECORDING_SEGMENT_SECONDS', 10))),
       retentionDays: int(env, 'RECORDING_RETENTION_DAYS', 0),
+    },
+    trustedSigningFingerprints: fingerprints(env, 'SIGNING_TRUSTED_FINGERPRINTS'),
+    evidence: {
+      maxFileBytes: int(env, 'EVIDENCE_MAX_FILE_BYTES', 10 * 1024 * 1024),
+      maxFilesPerRequest: int(env, 'EVIDENCE_MAX_FILES_PER_REQUEST', 10),
+      maxBytesPerRequest: int(env, 'EVIDENCE_MAX_BYTES_PER_REQUEST', 50 * 1024 * 1024),
+      maxFilesPerCase: int(env, 'EVIDENCE_MAX_FILES_PER_CASE', 200),
+      maxBytesPerCase: int(env, 'EVIDENCE_MAX_BYTES_PER_CASE', 1024 * 1024 * 1024),
+      maxFilesPerAddress: int(env, 'EVIDENCE_MAX_FILES_PER_ADDRESS', 100),
+      maxBytesPerAddress: int(env, 'EVIDENCE_MAX_BYTES_PER_ADDRESS', 300 * 1024 * 1024),
     },
     signing: env.SIGNING_P12 ? { p12File: path.resolve(projectRoot, env.SIGNING_P12), p12Password: env.SIGNING_P12_PASSWORD ?? '' } : undefined,
   };

@@ -10,7 +10,7 @@ import type { Insertable } from 'kysely';
 import type { CasesTable, DisputeType } from '../store/schema.ts';
 import { recordAudit } from '../audit/auditLog.ts';
 import { hashCode, isValidCreditCode, isValidPhone, isValidResidentId, randomCode, seal, unseal } from './identifiers.ts';
-import { checkEvidence, type EvidenceStorage, type UploadedFile } from './evidenceFiles.ts';
+import type { EvidenceStorage, StagedFile } from './evidenceFiles.ts';
 import { openStatuses } from './workflow.ts';
 import { nextSerialNumber } from './serialNumbers.ts';
 import type { CaseEventBus } from './caseEvents.ts';
@@ -61,15 +61,6 @@ function checkApplication(input: ApplicationInput): void {
   for (const claim of input.claims) toCents(claim.amount);
 }
 
-function evidenceOrThrow(files: UploadedFile[]) {
-  const checked = checkEvidence(files);
-  if ('problem' in checked) {
-    const status = checked.problem.code === 'EVIDENCE_TOO_LARGE' ? 413 : checked.problem.code === 'EVIDENCE_TYPE' ? 415 : 400;
-    throw new LocalizedError(checked.problem.code, checked.problem.fileName, status, 'evidence');
-  }
-  return checked.files;
-}
-
 export class ApplicationService {
   constructor(
     private readonly db: Db,
@@ -79,11 +70,11 @@ export class ApplicationService {
 
   async submit(
     input: ApplicationInput,
-    files: UploadedFile[],
+    /** Received and checked already (multipartForm.ts); stored here with their rows or not at all. */
+    evidence: StagedFile[],
     context: { ip: string },
   ): Promise<{ caseId: string; serialNumber: string; trackingCode: string; replayed: boolean }> {
     checkApplication(input);
-    const evidence = evidenceOrThrow(files);
     const organisation = await this.db.selectFrom('organisations').selectAll().where('id', '=', input.organisationId).executeTakeFirst();
     if (!organisation) throw new LocalizedError('UNKNOWN_REGION', '', 400, 'organisationId');
 
@@ -150,25 +141,7 @@ export class ApplicationService {
           .insertInto('case_status_events')
           .values({ id: randomUUID(), case_id: caseId, status: 'submitted', note: null, at: now.toISOString() })
           .execute();
-        for (const file of evidence) {
-          const evidenceId = randomUUID();
-          await trx
-            .insertInto('evidence')
-            .values({
-              id: evidenceId,
-              case_id: caseId,
-              filed_by: 'applicant',
-              file_name: file.fileName.slice(0, 200),
-              mime_type: file.mimeType,
-              size_bytes: file.data.length,
-              sha256: file.sha256,
-              room_id: null,
-              created_at: now.toISOString(),
-            })
-            .execute();
-          await this.storage.write(caseId, evidenceId, file.data);
-          written.push(evidenceId);
-        }
+        await this.storage.store(trx, evidence, { case_id: caseId, filed_by: 'applicant', room_id: null, created_at: now.toISOString() }, written);
         await recordAudit(trx, { actor: { kind: 'public', name: `${row.applicant_name} (applicant)` }, ip: context.ip }, {
           caseId,
           action: 'application.submitted',
@@ -179,7 +152,7 @@ export class ApplicationService {
       this.events.publish({ caseId, status: 'submitted' });
       return { caseId, serialNumber, trackingCode, replayed: false };
     } catch (error) {
-      await Promise.all(written.map((evidenceId) => this.storage.discard(caseId, evidenceId)));
+      await this.storage.discard(caseId, written);
       if (isUniqueViolation(error)) {
         const again = await this.replayOf(input.idempotencyKey);
         if (again) return again;
@@ -203,7 +176,7 @@ export class ApplicationService {
   }
 
   /** The employer's claims against the worker, heard together with the case. */
-  async fileCounterclaim(input: CounterclaimInput, files: UploadedFile[], context: { ip: string }): Promise<{ caseId: string }> {
+  async fileCounterclaim(input: CounterclaimInput, evidence: StagedFile[], context: { ip: string }): Promise<{ caseId: string }> {
     const row = await this.db
       .selectFrom('cases')
       .selectAll()
@@ -215,7 +188,6 @@ export class ApplicationService {
     if (!['accepted', 'assigned', 'scheduled'].includes(row.status)) throw new LocalizedError('COUNTERCLAIM_CLOSED', '', 409);
     if (input.agent && !isValidPhone(input.agent.phone)) throw new LocalizedError('INVALID_PHONE', 'applicant.agent.phone', 400, 'agent.phone');
     const cents = input.claims.reduce((sum, claim) => sum + toCents(claim.amount), 0);
-    const evidence = evidenceOrThrow(files);
     const now = new Date();
     const written: string[] = [];
     try {
@@ -231,25 +203,7 @@ export class ApplicationService {
           })
           .where('id', '=', row.id)
           .execute();
-        for (const file of evidence) {
-          const evidenceId = randomUUID();
-          await trx
-            .insertInto('evidence')
-            .values({
-              id: evidenceId,
-              case_id: row.id,
-              filed_by: 'respondent',
-              file_name: file.fileName.slice(0, 200),
-              mime_type: file.mimeType,
-              size_bytes: file.data.length,
-              sha256: file.sha256,
-              room_id: null,
-              created_at: now.toISOString(),
-            })
-            .execute();
-          await this.storage.write(row.id, evidenceId, file.data);
-          written.push(evidenceId);
-        }
+        await this.storage.store(trx, evidence, { case_id: row.id, filed_by: 'respondent', room_id: null, created_at: now.toISOString() }, written);
         await recordAudit(trx, { actor: { kind: 'public', name: `${row.employer_name} (respondent)` }, ip: context.ip }, {
           caseId: row.id,
           action: 'counterclaim.filed',
@@ -257,7 +211,7 @@ export class ApplicationService {
         });
       });
     } catch (error) {
-      await Promise.all(written.map((evidenceId) => this.storage.discard(row.id, evidenceId)));
+      await this.storage.discard(row.id, written);
       throw error;
     }
     this.events.publish({ caseId: row.id, status: row.status });

@@ -33,10 +33,12 @@ import { renderVersion, sealFinal } from './pdf/documentPdf.ts';
 import { debianNotoCjk, type FontFiles } from './pdf/fonts.ts';
 import { checkSignatureImage } from './pdf/signatureImage.ts';
 import type { SlotRect } from './pdf/renderDocument.ts';
-import { checkPdfSignature } from './pdf/verifySignature.ts';
 import type { SigningKey } from './signingKey.ts';
 import { DocumentStorage } from './storage.ts';
 import { defaultTerms, type Terms } from './terms.ts';
+import { verifyDocument, type VerifyResult } from './verifyDocument.ts';
+
+export type { VerifyResult } from './verifyDocument.ts';
 
 export type DocumentActor = StaffActor | PartyActor;
 
@@ -67,24 +69,6 @@ export interface DocumentView {
   me: { slot: SignatureSlot | null; signed: boolean; canSign: boolean; canDraft: boolean };
 }
 
-export interface VerifyResult {
-  sha256: string;
-  /** The file is a registered final version, byte for byte. */
-  registered: boolean;
-  /** The file is a version sent for signature but not the signed final. */
-  unsignedVersion: boolean;
-  document: {
-    kind: DocumentKind;
-    title: string;
-    serialNumber: string;
-    organisation: string;
-    version: number;
-    finalisedAt: string | null;
-    signers: { role: string; name: string; signedAt: string }[];
-  } | null;
-  signature: { present: boolean; valid: boolean; coversWholeFile: boolean; signer: string | null; signedAt: string | null };
-}
-
 export interface DocumentServiceDeps {
   db: Db;
   cases: CaseService;
@@ -92,6 +76,8 @@ export interface DocumentServiceDeps {
   documentsDir: string;
   recordingsDir: string;
   signingKey: () => SigningKey;
+  /** Further SHA-256 fingerprints /verify accepts as ours (earlier signing certificates). */
+  trustedFingerprints?: readonly string[];
   fonts?: FontFiles;
 }
 
@@ -707,36 +693,13 @@ export class DocumentService {
 
   // ---- verification -----------------------------------------------------------
 
-  /** Is this file the registered final version? Answers by SHA-256, and reads its PKCS#7 signature. */
-  async verify(pdf: Buffer): Promise<VerifyResult> {
-    const hash = sha256(pdf);
-    const check = checkPdfSignature(pdf);
-    const signature = { present: check.present, valid: check.valid, coversWholeFile: check.coversWholeFile, signer: check.signer, signedAt: check.signedAt };
-    const final = await this.deps.db.selectFrom('documents').selectAll().where('final_sha256', '=', hash).executeTakeFirst();
-    const version = final
-      ? undefined
-      : await this.deps.db.selectFrom('document_versions').selectAll().where('sha256', '=', hash).executeTakeFirst();
-    const row = final ?? (version ? await this.row(version.document_id) : undefined);
-    if (!row) return { sha256: hash, registered: false, unsignedVersion: false, document: null, signature };
-    const caseRow = await this.deps.db.selectFrom('cases').select(['serial_number', 'organisation_id']).where('id', '=', row.case_id).executeTakeFirstOrThrow();
-    const organisation = await this.deps.db.selectFrom('organisations').select('name').where('id', '=', caseRow.organisation_id).executeTakeFirst();
-    const number = final ? row.current_version! : version!.version;
-    const versionRow = version ?? (await this.versionRow(row, number));
-    const signatures = final ? await this.signaturesOf(versionRow) : [];
-    return {
-      sha256: hash,
-      registered: Boolean(final),
-      unsignedVersion: !final,
-      document: {
-        kind: row.kind,
-        title: documentTitles[row.kind],
-        serialNumber: caseRow.serial_number,
-        organisation: organisation?.name ?? '',
-        version: number,
-        finalisedAt: final ? row.finalised_at : null,
-        signers: signatures.map((s) => ({ role: s.slot, name: s.signer_name, signedAt: s.signed_at })),
-      },
-      signature,
-    };
+  /** The certificates whose seal /verify calls ours: the signing certificate and any configured earlier ones. */
+  trustedFingerprints(): string[] {
+    return [this.deps.signingKey().fingerprint, ...(this.deps.trustedFingerprints ?? [])];
+  }
+
+  /** Is this file the registered final version? Answers by SHA-256, and reads its PKCS#7 signature (verifyDocument.ts). */
+  verify(pdf: Buffer): Promise<VerifyResult> {
+    return verifyDocument(this.deps.db, pdf, this.trustedFingerprints());
   }
 }

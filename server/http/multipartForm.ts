@@ -1,69 +1,104 @@
 /**
- * Reads a form of one JSON field plus evidence files, and checks the JSON
- * against its schema; problems become messages in the page's language
- * naming the field at fault.
+ * Reads an upload form: at most one JSON field (checked against its schema,
+ * compiled once when the route is set up, and checked as soon as it arrives,
+ * so a bad form is refused before any file is read) plus evidence files,
+ * each streamed to the evidence staging directory within the limits of
+ * EvidenceStorage. Problems become messages in the page's language naming
+ * the field at fault; on any problem every staged file is removed and the
+ * rest of the body is read and dropped, never kept.
  */
 import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { compileSchema } from '../validation.ts';
 import { LocalizedError } from '../errors.ts';
-import { MAX_EVIDENCE_FILES, type UploadedFile } from '../cases/evidenceFiles.ts';
+import type { EvidenceStorage, StagedFile } from '../cases/evidenceFiles.ts';
 
-/** Only files (evidence shared during a session). */
-export async function readFiles(request: FastifyRequest): Promise<UploadedFile[]> {
-  const files: UploadedFile[] = [];
-  try {
-    for await (const part of request.parts()) {
-      if (part.type !== 'file') continue;
-      if (files.length >= MAX_EVIDENCE_FILES) throw new LocalizedError('EVIDENCE_TOO_MANY', '', 400, 'evidence');
-      files.push({ fileName: part.filename || 'file', data: await part.toBuffer() });
-    }
-  } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new LocalizedError('EVIDENCE_TOO_LARGE', files.at(-1)?.fileName ?? '', 413, 'evidence');
-    }
-    throw error;
-  }
-  if (files.length === 0) throw new LocalizedError('EVIDENCE_EMPTY', '', 400, 'evidence');
-  return files;
+export interface FormField<S extends TSchema> {
+  name: string;
+  check: TypeCheck<S>;
 }
 
-export async function readForm<S extends TSchema>(
-  request: FastifyRequest,
-  jsonField: string,
-  schema: S,
-): Promise<{ value: Static<S>; files: UploadedFile[] }> {
-  const check = compileSchema(schema);
-  let raw: string | undefined;
-  const files: UploadedFile[] = [];
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        if (files.length >= MAX_EVIDENCE_FILES) throw new LocalizedError('EVIDENCE_TOO_MANY', '', 400, 'evidence');
-        files.push({ fileName: part.filename || 'file', data: await part.toBuffer() });
-      } else if (part.fieldname === jsonField && typeof part.value === 'string') {
-        raw = part.value;
-      }
+/** The JSON field of a form, its schema compiled once (at load, not per request). */
+export function formField<S extends TSchema>(name: string, schema: S): FormField<S> {
+  return { name, check: compileSchema(schema) };
+}
+
+export interface Upload<T> {
+  value: T;
+  files: StagedFile[];
+  /** Removes whatever of `files` was not stored. Call when done, whatever happened. */
+  discard(): Promise<void>;
+}
+
+function checked<S extends TSchema>(field: FormField<S>, raw: unknown): Static<S> {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = undefined;
     }
-  } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new LocalizedError('EVIDENCE_TOO_LARGE', files.at(-1)?.fileName ?? '', 413, 'evidence');
-    }
-    if ((error as { code?: string }).code === 'FST_FILES_LIMIT') throw new LocalizedError('EVIDENCE_TOO_MANY', '', 400, 'evidence');
-    throw error;
   }
-  let value: unknown;
-  try {
-    value = raw === undefined ? undefined : JSON.parse(raw);
-  } catch {
-    value = undefined;
-  }
-  if (!check.Check(value)) {
-    const first = check.Errors(value).First();
+  if (!field.check.Check(value)) {
+    const first = field.check.Errors(value).First();
     // /applicant/idNumber → applicant.idNumber; /claims/0/amount → claims
-    const field = (first?.path ?? '').split('/').filter(Boolean).filter((p) => !/^\d+$/.test(p)).join('.');
-    const known = field.startsWith('claims') ? 'claims' : field || jsonField;
+    const path = (first?.path ?? '').split('/').filter(Boolean).filter((p) => !/^\d+$/.test(p)).join('.');
+    const known = path.startsWith('claims') ? 'claims' : path || field.name;
     throw new LocalizedError('INVALID_FIELD', known, 400, known);
   }
-  return { value, files };
+  return value;
+}
+
+/** The body is not wanted any more: stop parsing it and drop the rest as it arrives (the reply is sent meanwhile). */
+function dropRestOfBody(request: FastifyRequest): void {
+  request.raw.unpipe();
+  request.raw.resume();
+}
+
+export async function readUpload<S extends TSchema>(
+  request: FastifyRequest,
+  storage: EvidenceStorage,
+  options: { form?: FormField<S>; requireFiles?: boolean } = {},
+): Promise<Upload<Static<S>>> {
+  const { limits } = storage;
+  const address = request.ip;
+  const files: StagedFile[] = [];
+  const { form } = options;
+  let value: Static<S> | undefined;
+  let seen = false;
+  let requestBytes = 0;
+  try {
+    // One byte over the file limit reaches stage(), which refuses it; the per-call option turns off the plugin's own (racing) refusal.
+    const parts = request.parts({
+      limits: { fileSize: limits.maxFileBytes + 1, files: limits.maxFilesPerRequest + 1, fields: 5, fieldSize: 64 * 1024, parts: limits.maxFilesPerRequest + 6 },
+      throwFileSizeLimit: false,
+    } as Parameters<FastifyRequest['parts']>[0]);
+    for await (const part of parts) {
+      if (part.type === 'file') {
+        if (files.length >= limits.maxFilesPerRequest) throw new LocalizedError('EVIDENCE_TOO_MANY', '', 400, 'evidence');
+        storage.chargeFile(address);
+        const remaining = limits.maxBytesPerRequest - requestBytes;
+        const staged = await storage.stage(part.file, part.filename || 'file', {
+          maxBytes: Math.min(limits.maxFileBytes, remaining),
+          requestTooLarge: remaining < limits.maxFileBytes,
+          address,
+        });
+        files.push(staged);
+        requestBytes += staged.sizeBytes;
+      } else if (form && part.fieldname === form.name && !seen) {
+        value = checked(form, part.value);
+        seen = true;
+      }
+    }
+    if (form && !seen) value = checked(form, undefined);
+    if (options.requireFiles && files.length === 0) throw new LocalizedError('EVIDENCE_EMPTY', '', 400, 'evidence');
+  } catch (error) {
+    dropRestOfBody(request);
+    await storage.discardStaged(files);
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') throw new LocalizedError('EVIDENCE_TOO_MANY', '', 400, 'evidence');
+    throw error;
+  }
+  return { value: value as Static<S>, files, discard: () => storage.discardStaged(files) };
 }

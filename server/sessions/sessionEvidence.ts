@@ -3,15 +3,13 @@
  * it attaches to the case, and it opens for those who heard the sharer
  * when it was shared (a private talk's evidence stays in that talk).
  */
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.ts';
 import type { Evidence } from '../store/schema.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { recordAudit } from '../audit/auditLog.ts';
 import { can, type StaffActor } from '../auth/policy.ts';
 import type { PartyActor } from '../auth/authService.ts';
-import { checkEvidence, type EvidenceStorage, type UploadedFile } from '../cases/evidenceFiles.ts';
-import { LocalizedError } from '../errors.ts';
+import type { EvidenceStorage, StagedFile } from '../cases/evidenceFiles.ts';
 import { roomScope } from '../rooms/roomService.ts';
 import { findRoom } from '../store/repositories/rooms.ts';
 import type { SharedEvidence } from '../signalling/protocol.ts';
@@ -35,51 +33,41 @@ export class SessionEvidence {
     return { room, caseId: room.case_id };
   }
 
-  async share(actor: StaffActor | PartyActor, roomId: string, files: UploadedFile[], context: { ip: string | null }): Promise<SharedEvidence[]> {
+  /**
+   * May this actor share evidence in this room now? Asked before the upload
+   * is read (so a refused upload costs nothing), and again once it has arrived.
+   */
+  async mayShare(actor: StaffActor | PartyActor, roomId: string) {
     const { room, caseId } = await this.authorise(actor, roomId);
     if (!can(actor, 'evidence:upload', { ...(await roomScope(this.db, room)) })) throw forbidden('You may not add evidence to this case');
     const session = await this.sessions.get(roomId);
     const subject = subjectOf(actor);
     const audience = session.audienceOf(subject);
     if (!audience) throw forbidden('Join the session (and be admitted) before sharing evidence');
-    const checked = checkEvidence(files);
-    if ('problem' in checked) throw new LocalizedError(checked.problem.code, checked.problem.fileName, checked.problem.code === 'EVIDENCE_TYPE' ? 415 : 400, 'evidence');
+    await this.storage.checkCaseQuota(this.db, caseId, []);
+    return { caseId, session, subject, audience };
+  }
+
+  async share(actor: StaffActor | PartyActor, roomId: string, files: StagedFile[], context: { ip: string | null }): Promise<SharedEvidence[]> {
+    const { caseId, session, subject, audience } = await this.mayShare(actor, roomId);
     const now = new Date().toISOString();
-    const shared: SharedEvidence[] = [];
     const written: string[] = [];
+    let stored: Awaited<ReturnType<EvidenceStorage['store']>>;
     try {
-      await this.db.transaction().execute(async (trx) => {
-        for (const file of checked.files) {
-          const id = randomUUID();
-          await trx
-            .insertInto('evidence')
-            .values({
-              id,
-              case_id: caseId,
-              filed_by: actor.role,
-              file_name: file.fileName.slice(0, 200),
-              mime_type: file.mimeType,
-              size_bytes: file.data.length,
-              sha256: file.sha256,
-              room_id: roomId,
-              audience,
-              created_at: now,
-            })
-            .execute();
-          await this.storage.write(caseId, id, file.data);
-          written.push(id);
-          shared.push({ id, fileName: file.fileName.slice(0, 200), mimeType: file.mimeType, sizeBytes: file.data.length, by: actor.name, at: now });
-        }
+      stored = await this.db.transaction().execute(async (trx) => {
+        const rows = await this.storage.store(trx, files, { case_id: caseId, filed_by: actor.role, room_id: roomId, audience, created_at: now }, written);
         await recordAudit(trx, { ...context, actor }, {
           caseId,
           action: 'evidence.shared',
-          detail: { roomId, audience, files: checked.files.map((f) => ({ name: f.fileName, sha256: f.sha256 })) },
+          detail: { roomId, audience, files: files.map((f) => ({ name: f.fileName, sha256: f.sha256 })) },
         });
+        return rows;
       });
     } catch (error) {
-      await Promise.all(written.map((id) => this.storage.discard(caseId, id)));
+      await this.storage.discard(caseId, written);
       throw error;
     }
+    const shared = stored.map(({ id, file }) => ({ id, fileName: file.fileName, mimeType: file.mimeType, sizeBytes: file.sizeBytes, by: actor.name, at: now }));
     for (const evidence of shared) session.announceEvidence(subject, evidence);
     return shared;
   }

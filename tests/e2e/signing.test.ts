@@ -7,12 +7,16 @@
  * register (through the /verify page too) and fails it with one byte changed.
  * Set SCREENSHOT_DIR to keep screenshots of each step.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentView, VerifyResult } from '../../server/documents/documentService.ts';
+import { signPdf } from '../../server/documents/pdf/signPdf.ts';
 import { checkPdfSignature } from '../../server/documents/pdf/verifySignature.ts';
+import { loadSigningKey } from '../../server/documents/signingKey.ts';
 import { launchChromium, openPhone } from '../helpers/browser.ts';
 import { fetchBytes, opensslVerify, pdfImages, signingCase, type SigningCase } from '../helpers/documents.ts';
 import { scribblePng } from '../helpers/signaturePng.ts';
@@ -138,7 +142,7 @@ describe('signing on two phones', () => {
     expect(final.status).toBe(200);
     const images = await pdfImages(final.bytes);
     expect(images.length).toBeGreaterThanOrEqual(3);
-    expect(checkPdfSignature(final.bytes)).toMatchObject({ present: true, valid: true, coversWholeFile: true });
+    expect(checkPdfSignature(final.bytes, t.server.documents.trustedFingerprints())).toMatchObject({ present: true, valid: true, coversWholeFile: true });
     expect((await opensslVerify(final.bytes)).ok).toBe(true);
 
     const verify = (bytes: Buffer) =>
@@ -154,10 +158,29 @@ describe('signing on two phones', () => {
     await checker.setInputFiles('#verify-file', { name: 'agreement.pdf', mimeType: 'application/pdf', buffer: final.bytes });
     await state(checker, 'ok');
     expect(await checker.locator('#verify-sha').textContent()).toBe(sealed.body.final!.sha256);
+    expect(await checker.locator('#verify-certificate').textContent()).toMatch(/^(本机构证书|ours): CN=Yunting development/);
+    expect(await checker.locator('#verify-fingerprint').textContent()).toBe(t.server.documents.trustedFingerprints()[0]);
     await shot(checker, '07-verify-ok');
     await checker.locator('#verify-again').click();
     await checker.setInputFiles('#verify-file', { name: 'agreement.pdf', mimeType: 'application/pdf', buffer: changed });
     await state(checker, 'bad');
     await shot(checker, '08-verify-bad');
+
+    // Sealed with a certificate named like ours but not ours: the page says so.
+    const otherDir = mkdtempSync(path.join(os.tmpdir(), 'yunting-other-key-'));
+    try {
+      const otherKey = loadSigningKey({ dataDir: otherDir });
+      const doc = await PDFDocument.create();
+      doc.addPage([595, 842]).drawText('Mediation agreement');
+      const forged = await signPdf(doc, otherKey, { reason: 'Sealed', location: 'CN', signingTime: new Date() });
+      await checker.locator('#verify-again').click();
+      await checker.setInputFiles('#verify-file', { name: 'forged.pdf', mimeType: 'application/pdf', buffer: forged });
+      await state(checker, 'bad');
+      expect(await checker.locator('#verify-signature').textContent()).toMatch(/不是本机构的证书|not ours/);
+      expect(await checker.locator('#verify-certificate').textContent()).toMatch(/^(非本机构证书|not ours): CN=Yunting development/);
+      expect(await checker.locator('#verify-fingerprint').textContent()).toBe(otherKey.fingerprint);
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+    }
   });
 });

@@ -81,7 +81,7 @@ export function pdfFonts(pdf: Buffer): Promise<string> {
 
 /** Checks the PKCS#7 detached signature over the ByteRange with OpenSSL (`openssl cms -verify`, trusting the embedded certificate). */
 export async function opensslVerify(pdf: Buffer): Promise<{ ok: boolean; output: string }> {
-  const check = checkPdfSignature(pdf);
+  const check = checkPdfSignature(pdf, []);
   if (!check.signatureDer || !check.byteRange) return { ok: false, output: 'no signature' };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'yunting-cms-'));
   try {

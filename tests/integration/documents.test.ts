@@ -162,7 +162,7 @@ describe.each(storesUnderTest)('documents on $name', (store) => {
     expect(await charactersWithoutGlyphs(final.bytes)).toEqual([]);
     const finalText = flat(await pdfText(final.bytes));
     for (const expected of ['签署审计记录', v2.version!.sha256, v1.version!.sha256, '签名作废', '张三', '王经理', '定稿', '第2版']) expect(finalText, expected).toContain(expected);
-    const signature = checkPdfSignature(final.bytes);
+    const signature = checkPdfSignature(final.bytes, t.server.documents.trustedFingerprints());
     expect(signature).toMatchObject({ present: true, valid: true, coversWholeFile: true });
     expect(signature.signer).toContain('Yunting development');
     expect((await opensslVerify(final.bytes)).ok).toBe(true);
@@ -172,7 +172,7 @@ describe.each(storesUnderTest)('documents on $name', (store) => {
     // The register: the final file answers, a changed byte does not, an unsigned version says so.
     const verified = await fetch(`${t.url}/api/verify`, { method: 'POST', headers: { 'content-type': 'application/pdf' }, body: new Uint8Array(final.bytes) });
     const result = (await verified.json()) as VerifyResult;
-    expect(result).toMatchObject({ registered: true, sha256: sealed.body.final!.sha256, signature: { present: true, valid: true } });
+    expect(result).toMatchObject({ registered: true, sha256: sealed.body.final!.sha256, signature: { present: true, valid: true, certificate: { ours: true, fingerprint: t.server.documents.trustedFingerprints()[0] } } });
     expect(result.document).toMatchObject({ title: '劳动人事争议调解协议书', version: 2, serialNumber: v2.serialNumber });
     expect(result.document!.signers.map((s) => s.role)).toEqual(['applicant', 'respondent', 'host']);
     const tampered = Buffer.from(final.bytes);

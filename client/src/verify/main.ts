@@ -3,6 +3,7 @@
  * the server hashes the upload (SHA-256) and answers whether it is the
  * registered final version (and which case, document, version), a version
  * sent for signature, or unknown; and whether its electronic seal holds.
+ * It names the certificate that sealed the file and whether it is ours.
  * `body[data-state]`: form · checking · ok · draft · bad.
  */
 import { ApiError } from '../api.ts';
@@ -29,18 +30,32 @@ function showResult(result: VerifyResult): void {
   const doc = result.document;
   const title: DocumentsKey = kind === 'ok' ? 'verify.okTitle' : kind === 'draft' ? 'verify.draftTitle' : 'verify.badTitle';
   const body = kind === 'ok' ? ts('verify.okBody') : kind === 'draft' ? ts('verify.draftBody', { version: doc?.version ?? '' }) : ts('verify.badBody');
-  const signature = result.signature.present
-    ? result.signature.valid
-      ? ts('verify.sigValid', { signer: result.signature.signer ?? '' })
-      : ts('verify.sigInvalid')
-    : ts('verify.sigNone');
+  const sig = result.signature;
+  const signature = !sig.present
+    ? ts('verify.sigNone')
+    : sig.valid
+      ? ts('verify.sigValid', { signer: sig.signer ?? '' })
+      : sig.problem === 'CERTIFICATE_NOT_OURS'
+        ? ts('verify.sigNotOurs')
+        : sig.problem === 'DIGEST_MISMATCH'
+          ? ts('verify.sigChanged')
+          : ts('verify.sigInvalid');
   const details = h('dl', { class: 'verify-details' });
   if (doc) {
     details.append(...row('verify.document', doc.title), ...row('verify.serial', doc.serialNumber), ...row('verify.organisation', doc.organisation), ...row('verify.version', ts('verify.versionValue', { n: doc.version })));
     if (doc.finalisedAt) details.append(...row('verify.finalisedAt', formatDate(doc.finalisedAt)));
     if (doc.signers.length) details.append(...row('verify.signers', doc.signers.map((s) => `${ts(`slot.${s.role}` as DocumentsKey)} ${s.name}`).join('，')));
   }
-  details.append(...row('verify.signature', signature, 'verify-signature'), ...row('verify.sha', result.sha256, 'verify-sha'));
+  details.append(...row('verify.signature', signature, 'verify-signature'));
+  // Which certificate sealed it: ours (pinned by fingerprint) or someone else's, however it is named.
+  if (sig.certificate) {
+    const { subject, fingerprint, ours } = sig.certificate;
+    details.append(
+      ...row('verify.certificate', ts(ours ? 'verify.certOurs' : 'verify.certNotOurs', { subject }), 'verify-certificate'),
+      ...row('verify.fingerprint', fingerprint, 'verify-fingerprint'),
+    );
+  }
+  details.append(...row('verify.sha', result.sha256, 'verify-sha'));
   const again = h('button', { id: 'verify-again', class: 'btn btn-secondary btn-big btn-block', attrs: { type: 'button' }, i18n: k('verify.again') });
   again.addEventListener('click', () => showForm());
   app.append(

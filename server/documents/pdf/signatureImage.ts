@@ -8,7 +8,12 @@ import { inflateSync } from 'node:zlib';
 import { AppError } from '../../errors.ts';
 
 export const MAX_SIGNATURE_BYTES = 1024 * 1024;
+/** A finger's signature, cropped, at up to 3 device pixels per CSS pixel: far below these. */
+export const MAX_SIGNATURE_SIDE = 4096;
+export const MAX_SIGNATURE_PIXELS = 4 * 1024 * 1024;
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Bytes per pixel at 8 bits per channel, by PNG colour type. */
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
 export interface SignatureImageInfo {
   width: number;
@@ -17,13 +22,21 @@ export interface SignatureImageInfo {
   ink: number;
 }
 
+/**
+ * Reads the PNG's header, then inflates its image data to exactly the size
+ * the header allows (rows × (filter byte + width × channels)) and no more:
+ * a small IDAT that inflates to hundreds of megabytes (a decompression bomb)
+ * stops at that bound with SIGNATURE_IMAGE_TOO_LARGE.
+ */
 export function inspectSignatureImage(png: Buffer): SignatureImageInfo {
   const bad = (why: string) => new AppError('INVALID_SIGNATURE_IMAGE', `The signature is not a usable PNG: ${why}`, 400);
-  if (png.length > MAX_SIGNATURE_BYTES) throw bad('too large');
+  const tooLarge = (why: string) => new AppError('SIGNATURE_IMAGE_TOO_LARGE', `The signature image is too large: ${why}`, 413);
+  if (png.length > MAX_SIGNATURE_BYTES) throw tooLarge(`more than ${MAX_SIGNATURE_BYTES} bytes`);
   if (png.length < 60 || !png.subarray(0, 8).equals(PNG_MAGIC)) throw bad('not a PNG');
   let at = 8;
   let width = 0;
   let height = 0;
+  let channels = 0;
   const data: Buffer[] = [];
   while (at + 8 <= png.length) {
     const length = png.readUInt32BE(at);
@@ -31,11 +44,12 @@ export function inspectSignatureImage(png: Buffer): SignatureImageInfo {
     const body = png.subarray(at + 8, at + 8 + length);
     if (body.length !== length) throw bad('truncated');
     if (type === 'IHDR') {
+      if (at !== 8 || length !== 13) throw bad('the header is not first');
       width = body.readUInt32BE(0);
       height = body.readUInt32BE(4);
       const depth = body[8];
-      const colour = body[9];
-      if (depth !== 8 || (colour !== 6 && colour !== 4 && colour !== 2 && colour !== 0) || body[12] !== 0) throw bad('unsupported colour format');
+      channels = CHANNELS[body[9]!] ?? 0;
+      if (depth !== 8 || !channels || body[12] !== 0) throw bad('unsupported colour format');
     } else if (type === 'IDAT') {
       data.push(body);
     } else if (type === 'IEND') {
@@ -43,13 +57,18 @@ export function inspectSignatureImage(png: Buffer): SignatureImageInfo {
     }
     at += 12 + length;
   }
-  if (width < 20 || height < 10 || width > 4096 || height > 4096) throw bad('odd dimensions');
+  if (!channels) throw bad('no header');
+  if (width > MAX_SIGNATURE_SIDE || height > MAX_SIGNATURE_SIDE || width * height > MAX_SIGNATURE_PIXELS) throw tooLarge(`${width}×${height} pixels`);
+  if (width < 20 || height < 10) throw bad('odd dimensions');
+  const expected = height * (1 + width * channels);
   let raw: Buffer;
   try {
-    raw = inflateSync(Buffer.concat(data));
-  } catch {
+    raw = inflateSync(Buffer.concat(data), { maxOutputLength: expected });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge('its data inflates beyond its dimensions');
     throw bad('corrupt image data');
   }
+  if (raw.length !== expected) throw bad('image data does not match its dimensions');
   let ink = 0;
   for (const byte of raw) if (byte !== 0) ink++;
   // Minus one filter-type byte per row at most.

@@ -3,7 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ApplicationService } from '../../cases/applications.ts';
 import type { CaseService } from '../../cases/caseService.ts';
-import { readForm } from '../multipartForm.ts';
+import type { EvidenceStorage } from '../../cases/evidenceFiles.ts';
+import { formField, readUpload } from '../multipartForm.ts';
 import { ApplicationBody, CounterclaimBody } from '../schemas.ts';
 
 const Timeline = Type.Array(Type.Object({ status: Type.String(), note: Type.Union([Type.String(), Type.Null()]), at: Type.String() }));
@@ -20,9 +21,12 @@ export const ProgressDto = Type.Object({
   ),
 });
 
-export const applicationRoutes: FastifyPluginAsyncTypebox<{ applications: ApplicationService; cases: CaseService }> = async (
+const applicationForm = formField('application', ApplicationBody);
+const counterclaimForm = formField('counterclaim', CounterclaimBody);
+
+export const applicationRoutes: FastifyPluginAsyncTypebox<{ applications: ApplicationService; cases: CaseService; storage: EvidenceStorage }> = async (
   app,
-  { applications, cases },
+  { applications, cases, storage },
 ) => {
   app.post(
     '/api/applications',
@@ -36,9 +40,13 @@ export const applicationRoutes: FastifyPluginAsyncTypebox<{ applications: Applic
       },
     },
     async (request, reply) => {
-      const { value, files } = await readForm(request, 'application', ApplicationBody);
-      const { serialNumber, trackingCode, replayed } = await applications.submit(value, files, { ip: request.ip });
-      return reply.status(replayed ? 200 : 201).send({ serialNumber, trackingCode });
+      const upload = await readUpload(request, storage, { form: applicationForm });
+      try {
+        const { serialNumber, trackingCode, replayed } = await applications.submit(upload.value, upload.files, { ip: request.ip });
+        return reply.status(replayed ? 200 : 201).send({ serialNumber, trackingCode });
+      } finally {
+        await upload.discard();
+      }
     },
   );
 
@@ -61,9 +69,13 @@ export const applicationRoutes: FastifyPluginAsyncTypebox<{ applications: Applic
     '/api/counterclaims',
     { config: { rateLimit: { max: 20, timeWindow: 60_000 } }, schema: { response: { 201: Type.Object({ ok: Type.Literal(true) }) } } },
     async (request, reply) => {
-      const { value, files } = await readForm(request, 'counterclaim', CounterclaimBody);
-      await applications.fileCounterclaim(value, files, { ip: request.ip });
-      return reply.status(201).send({ ok: true as const });
+      const upload = await readUpload(request, storage, { form: counterclaimForm });
+      try {
+        await applications.fileCounterclaim(upload.value, upload.files, { ip: request.ip });
+        return reply.status(201).send({ ok: true as const });
+      } finally {
+        await upload.discard();
+      }
     },
   );
 };

@@ -5,7 +5,7 @@ import type { AuthService } from '../../auth/authService.ts';
 import type { EvidenceStorage } from '../../cases/evidenceFiles.ts';
 import type { SessionEvidence } from '../../sessions/sessionEvidence.ts';
 import { bearerToken, contextOf } from '../auth.ts';
-import { readFiles } from '../multipartForm.ts';
+import { readUpload } from '../multipartForm.ts';
 import { IdParams, Uuid } from '../schemas.ts';
 
 export const sessionEvidenceRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; evidence: SessionEvidence; storage: EvidenceStorage }> = async (
@@ -14,8 +14,14 @@ export const sessionEvidenceRoutes: FastifyPluginAsyncTypebox<{ auth: AuthServic
 ) => {
   app.post('/api/rooms/:id/evidence', { schema: { params: IdParams } }, async (request, reply) => {
     const actor = await auth.actorFromToken(bearerToken(request));
-    const files = await readFiles(request);
-    return reply.status(201).send({ evidence: await evidence.share(actor, request.params.id, files, contextOf(request)) });
+    // Refused before a byte of the body is read; share() asks again once it has arrived.
+    await evidence.mayShare(actor, request.params.id);
+    const upload = await readUpload(request, storage, { requireFiles: true });
+    try {
+      return reply.status(201).send({ evidence: await evidence.share(actor, request.params.id, upload.files, contextOf(request)) });
+    } finally {
+      await upload.discard();
+    }
   });
 
   app.get('/api/rooms/:id/evidence/:evidenceId', { schema: { params: Type.Object({ id: Uuid, evidenceId: Uuid }) } }, async (request, reply) => {
