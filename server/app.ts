@@ -43,6 +43,8 @@ import { mkdirSync } from 'node:fs';
 import { WorkerPool } from './media/workerPool.ts';
 import { LiveRooms } from './rooms/liveRooms.ts';
 import { RoomService } from './rooms/roomService.ts';
+import { Revocations } from './auth/revocations.ts';
+import { attachRevocationSweep } from './signalling/revocationSweep.ts';
 import { attachSignalling } from './signalling/socketServer.ts';
 import type { YuntingIo } from './signalling/types.ts';
 import { openDatabase, type Db } from './store/database.ts';
@@ -109,10 +111,11 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   const caseEvents = new LocalCaseEventBus();
   const storage = new EvidenceStorage(path.join(config.dataDir, 'evidence'));
   const rooms = new RoomService(db, auth);
-  const invitations = new InvitationService(db, auth, { inviteTtlSeconds: config.inviteTtlSeconds, publicUrl });
+  const revocations = new Revocations();
+  const invitations = new InvitationService(db, auth, { inviteTtlSeconds: config.inviteTtlSeconds, publicUrl }, revocations);
   const cases = new CaseService(db, caseEvents, config.sla, config.massDispute);
   const applications = new ApplicationService(db, storage, caseEvents);
-  const organisations = new OrganisationService(db, auth);
+  const organisations = new OrganisationService(db, auth, revocations);
   const liveRooms = new LiveRooms(pool, app.log, config.roomCloseDelayMs);
   mkdirSync(config.recording.dir, { recursive: true });
   const ffmpeg = resolveFfmpeg(config.ffmpegBin);
@@ -158,9 +161,10 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   await app.register(documentRoutes, { auth, documents });
   await app.register(pageRoutes, { clientDir: config.clientDir });
 
-  const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log });
-  attachProgressNamespace(io as never, { auth, cases, events: caseEvents, db, log: app.log });
-  attachDocumentsNamespace(io as never, { auth, cases, documents, log: app.log });
+  const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log, revocations });
+  attachProgressNamespace(io as never, { auth, cases, events: caseEvents, db, log: app.log, revocations });
+  attachDocumentsNamespace(io as never, { auth, cases, documents, log: app.log, revocations });
+  attachRevocationSweep(io as never, revocations);
 
   let closing: Promise<void> | undefined;
   const server: YuntingServer = {

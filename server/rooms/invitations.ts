@@ -14,6 +14,7 @@ import type { AuthService, PartyActor } from '../auth/authService.ts';
 import type { InviteClaims, PartyClaims } from '../auth/tokens.ts';
 import { randomDigits } from '../cases/identifiers.ts';
 import { roomScope } from './roomService.ts';
+import type { Revocations } from '../auth/revocations.ts';
 
 export interface IssuedInvitation {
   invitationId: string;
@@ -38,6 +39,8 @@ export class InvitationService {
     private readonly db: Db,
     private readonly auth: AuthService,
     private readonly options: { inviteTtlSeconds: number; publicUrl: () => string },
+    /** Told of every withdrawal, so the invitation's live sockets are cut at once. */
+    private readonly revocations?: Revocations,
   ) {}
 
   async issue(
@@ -156,6 +159,7 @@ export class InvitationService {
   /** Withdrawn by the session itself (a guest removed by the host); the session logs the removal. */
   async revokeBySystem(invitationId: string): Promise<void> {
     await this.db.updateTable('invitations').set({ revoked_at: new Date().toISOString() }).where('id', '=', invitationId).where('revoked_at', 'is', null).execute();
+    this.revocations?.revoke(`invite:${invitationId}`, 'removed');
   }
 
   async revoke(actor: StaffActor, invitationId: string, context: Omit<AuditContext, 'actor'>): Promise<void> {
@@ -167,5 +171,6 @@ export class InvitationService {
       await trx.updateTable('invitations').set({ revoked_at: new Date().toISOString() }).where('id', '=', invitationId).execute();
       await recordAudit(trx, { ...context, actor }, { caseId: room.case_id, action: 'invitation.revoked', detail: { invitationId } });
     });
+    this.revocations?.revoke(`invite:${invitationId}`, 'revoked');
   }
 }

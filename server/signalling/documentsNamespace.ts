@@ -13,6 +13,8 @@ import type { CaseService } from '../cases/caseService.ts';
 import type { DocumentActor, DocumentService } from '../documents/documentService.ts';
 import { AppError } from '../errors.ts';
 import { compileSchema } from '../validation.ts';
+import { subjectOf, type Revocations } from '../auth/revocations.ts';
+import { admitSubject } from './revocationSweep.ts';
 
 const Handshake = compileSchema(
   Type.Object({ token: Type.String({ minLength: 10, maxLength: 4096 }), caseId: Type.Optional(Type.String({ format: 'uuid' })) }),
@@ -20,7 +22,7 @@ const Handshake = compileSchema(
 
 export function attachDocumentsNamespace(
   io: Server,
-  deps: { auth: AuthService; cases: CaseService; documents: DocumentService; log: FastifyBaseLogger },
+  deps: { auth: AuthService; cases: CaseService; documents: DocumentService; log: FastifyBaseLogger; revocations: Revocations },
 ): void {
   const namespace = io.of('/documents');
 
@@ -50,6 +52,7 @@ export function attachDocumentsNamespace(
   namespace.on('connection', (socket) => {
     const actor = socket.data.actor as DocumentActor;
     const caseId = socket.data.caseId as string;
+    if (!admitSubject(socket, subjectOf(actor), deps.revocations)) return;
     void socket.join(`case:${caseId}`);
     deps.documents.listForCase(actor, caseId).then(
       (views) => {

@@ -20,6 +20,8 @@ import { sessionHandlers } from './handlers/sessionHandlers.ts';
 import type { LiveSessions } from '../sessions/liveSessions.ts';
 import type { Db } from '../store/database.ts';
 import type { YuntingIo, YuntingSocket } from './types.ts';
+import type { Revocations } from '../auth/revocations.ts';
+import { admitSubject } from './revocationSweep.ts';
 
 const HandshakeAuth = compileSchema(
   Type.Object({
@@ -35,6 +37,7 @@ export interface SignallingDeps {
   sessions: LiveSessions;
   db: Db;
   log: FastifyBaseLogger;
+  revocations: Revocations;
 }
 
 export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): YuntingIo {
@@ -70,6 +73,8 @@ export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): 
 }
 
 function onConnection(socket: YuntingSocket, deps: SignallingDeps): void {
+  // Withdrawn while the handshake was under way: cut before anything is served.
+  if (!admitSubject(socket as never, socket.data.identity.subject, deps.revocations)) return;
   const log = deps.log.child({ socketId: socket.id, roomId: socket.data.identity.roomId, role: socket.data.identity.role });
   const notify: Notify = (event, ...args) => {
     socket.emit(event, ...args);

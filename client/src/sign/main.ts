@@ -362,6 +362,12 @@ async function reload(): Promise<void> {
 function connectLive(): void {
   socket = io('/documents', { auth: { token }, transports: ['websocket', 'polling'] });
   socket.on('document:draft', (view: DocumentView) => accept(view));
+  // The invitation was withdrawn (or its holder removed from the session): this page is finished.
+  socket.on('auth:revoked', ({ reason }: { reason: string }) => {
+    socket?.removeAllListeners();
+    socket?.disconnect();
+    invalid(reason === 'removed' ? 'sign.removedBody' : 'sign.revokedBody');
+  });
   socket.on('connect', () => {
     if (problem) {
       problem = '';
