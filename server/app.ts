@@ -32,6 +32,7 @@ import { attachProgressNamespace } from './signalling/progressNamespace.ts';
 import { attachDocumentsNamespace } from './signalling/documentsNamespace.ts';
 import { documentRoutes } from './http/routes/documents.ts';
 import { DocumentService } from './documents/documentService.ts';
+import { DraftAudience } from './documents/draftAudience.ts';
 import { signingKeyLoader } from './documents/signingKey.ts';
 import { LiveSessions } from './sessions/liveSessions.ts';
 import { SessionEvidence } from './sessions/sessionEvidence.ts';
@@ -140,6 +141,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     recordingsDir: config.recording.dir,
     signingKey: signingKeyLoader({ dataDir: config.dataDir, p12File: config.signing?.p12File, p12Password: config.signing?.p12Password }),
   });
+  const draftAudience = new DraftAudience(sessions);
   await recordings.reconcile();
   await recordings.applyRetention();
   const retentionTimer = setInterval(() => void recordings.applyRetention(), 86_400_000);
@@ -158,12 +160,12 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   await app.register(roomRoutes, { auth, rooms, invitations, cases });
   await app.register(sessionEvidenceRoutes, { auth, evidence: new SessionEvidence(db, storage, sessions), storage });
   await app.register(recordingRoutes, { auth, recordings, recordingsDir: config.recording.dir });
-  await app.register(documentRoutes, { auth, documents });
+  await app.register(documentRoutes, { auth, documents, audience: draftAudience });
   await app.register(pageRoutes, { clientDir: config.clientDir });
 
   const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log, revocations });
   attachProgressNamespace(io as never, { auth, cases, events: caseEvents, db, log: app.log, revocations });
-  attachDocumentsNamespace(io as never, { auth, cases, documents, log: app.log, revocations });
+  attachDocumentsNamespace(io as never, { auth, cases, documents, log: app.log, revocations, audience: draftAudience });
   attachRevocationSweep(io as never, revocations);
 
   let closing: Promise<void> | undefined;
