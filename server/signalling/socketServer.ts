@@ -75,6 +75,11 @@ export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): 
 function onConnection(socket: YuntingSocket, deps: SignallingDeps): void {
   // Withdrawn while the handshake was under way: cut before anything is served.
   if (!admitSubject(socket as never, socket.data.identity.subject, deps.revocations)) return;
+  // Every request re-checks the (in-memory, so cheap) revocations: nothing is served after a withdrawal.
+  socket.use((_packet, next) => {
+    if (!deps.revocations.reasonFor(socket.data.identity.subject)) return next();
+    socket.disconnect(false);
+  });
   const log = deps.log.child({ socketId: socket.id, roomId: socket.data.identity.roomId, role: socket.data.identity.role });
   const notify: Notify = (event, ...args) => {
     socket.emit(event, ...args);
