@@ -32,6 +32,7 @@ import { attachProgressNamespace } from './signalling/progressNamespace.ts';
 import { attachDocumentsNamespace } from './signalling/documentsNamespace.ts';
 import { documentRoutes } from './http/routes/documents.ts';
 import { DocumentService } from './documents/documentService.ts';
+import { DraftAudience } from './documents/draftAudience.ts';
 import { signingKeyLoader } from './documents/signingKey.ts';
 import { LiveSessions } from './sessions/liveSessions.ts';
 import { SessionEvidence } from './sessions/sessionEvidence.ts';
@@ -47,6 +48,8 @@ import { registerSecurityHeaders } from './http/securityHeaders.ts';
 import { WorkerPool } from './media/workerPool.ts';
 import { LiveRooms } from './rooms/liveRooms.ts';
 import { RoomService } from './rooms/roomService.ts';
+import { Revocations } from './auth/revocations.ts';
+import { attachRevocationSweep } from './signalling/revocationSweep.ts';
 import { attachSignalling } from './signalling/socketServer.ts';
 import type { YuntingIo } from './signalling/types.ts';
 import { openDatabase, type Db } from './store/database.ts';
@@ -114,10 +117,11 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   const caseEvents = new LocalCaseEventBus();
   const storage = new EvidenceStorage(path.join(config.dataDir, 'evidence'), config.evidence);
   const rooms = new RoomService(db, auth);
-  const invitations = new InvitationService(db, auth, { inviteTtlSeconds: config.inviteTtlSeconds, publicUrl });
+  const revocations = new Revocations();
+  const invitations = new InvitationService(db, auth, { inviteTtlSeconds: config.inviteTtlSeconds, publicUrl }, revocations);
   const cases = new CaseService(db, caseEvents, config.sla, config.massDispute);
   const applications = new ApplicationService(db, storage, caseEvents);
-  const organisations = new OrganisationService(db, auth);
+  const organisations = new OrganisationService(db, auth, revocations);
   const liveRooms = new LiveRooms(pool, app.log, config.roomCloseDelayMs);
   mkdirSync(config.recording.dir, { recursive: true });
   const ffmpeg = resolveFfmpeg(config.ffmpegBin);
@@ -143,6 +147,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
     signingKey: signingKeyLoader({ dataDir: config.dataDir, p12File: config.signing?.p12File, p12Password: config.signing?.p12Password }),
     trustedFingerprints: config.trustedSigningFingerprints,
   });
+  const draftAudience = new DraftAudience(sessions);
   await recordings.reconcile();
   await recordings.applyRetention();
   const retentionTimer = setInterval(() => void recordings.applyRetention(), 86_400_000);
@@ -163,12 +168,13 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   await app.register(roomRoutes, { auth, rooms, invitations, cases });
   await app.register(sessionEvidenceRoutes, { auth, evidence: new SessionEvidence(db, storage, sessions), storage });
   await app.register(recordingRoutes, { auth, recordings, recordingsDir: config.recording.dir });
-  await app.register(documentRoutes, { auth, documents });
+  await app.register(documentRoutes, { auth, documents, audience: draftAudience });
   await app.register(pageRoutes, { clientDir: config.clientDir });
 
-  const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log, clientAddress: addresses.of });
-  attachProgressNamespace(io as never, { auth, cases, events: caseEvents, db, log: app.log });
-  attachDocumentsNamespace(io as never, { auth, cases, documents, log: app.log });
+  const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log, clientAddress: addresses.of, revocations });
+  attachProgressNamespace(io as never, { auth, cases, events: caseEvents, db, log: app.log, revocations });
+  attachDocumentsNamespace(io as never, { auth, cases, documents, log: app.log, revocations, audience: draftAudience });
+  attachRevocationSweep(io as never, revocations);
 
   let closing: Promise<void> | undefined;
   const server: YuntingServer = {

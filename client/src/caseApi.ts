@@ -243,6 +243,9 @@ export const addFollowUp = (token: string, id: string, input: { channel: FollowU
 export const getStatistics = (token: string) => apiFetch<Statistics>('/api/stats', { token });
 
 export const listStaff = (token: string) => apiFetch<{ staff: StaffMember[] }>('/api/staff', { token });
+/** Disabling cuts the account's live connections and refuses its login from then on. */
+export const setStaffDisabled = (token: string, id: string, disabled: boolean) =>
+  apiFetch<{ ok: true }>(`/api/staff/${id}/${disabled ? 'disable' : 'enable'}`, { method: 'POST', token });
 
 export const createStaff = (
   token: string,

@@ -110,6 +110,10 @@ const zh = {
   'end.errorTitle': '无法进入调解室',
   'end.errorBody': '连接失败：{message}',
   'end.expiredBody': '您的邀请已失效，请联系工作人员重新发送邀请链接。',
+  'end.revokedTitle': '邀请已被撤回',
+  'end.revokedBody': '此邀请已由工作人员撤回，无法继续使用。如有疑问，请联系调解员或仲裁委工作人员。',
+  'end.disabledTitle': '账号已停用',
+  'end.disabledBody': '您的工作人员账号已被管理员停用，连接已断开。',
 
   'console.title': '调解仲裁工作台',
   'console.login': '登录',
@@ -257,6 +261,10 @@ const en: Record<BaseKey, string> = {
   'end.errorTitle': 'Could not join',
   'end.errorBody': 'Connection failed: {message}',
   'end.expiredBody': 'Your invitation is no longer valid. Please ask the staff for a new invitation link.',
+  'end.revokedTitle': 'The invitation was withdrawn',
+  'end.revokedBody': 'The staff withdrew this invitation; it can no longer be used. If you have questions, please contact the mediator or tribunal staff.',
+  'end.disabledTitle': 'Account disabled',
+  'end.disabledBody': 'An administrator disabled your staff account; you have been disconnected.',
 
   'console.title': 'Mediation & arbitration console',
   'console.login': 'Sign in',

@@ -88,6 +88,10 @@ export function endCopy(reason: EndReason | undefined): EndCopy {
       return { title: 'end.shutdownTitle', body: 'end.shutdownBody', rejoin: true, tone: 'warn' };
     case 'auth':
       return { title: 'end.errorTitle', body: 'end.expiredBody', rejoin: false, tone: 'error' };
+    case 'revoked':
+      return { title: 'end.revokedTitle', body: 'end.revokedBody', rejoin: false, tone: 'warn' };
+    case 'disabled':
+      return { title: 'end.disabledTitle', body: 'end.disabledBody', rejoin: false, tone: 'error' };
     case 'error':
       return { title: 'end.errorTitle', body: 'end.errorBody', rejoin: true, tone: 'error' };
   }

@@ -5,7 +5,10 @@
  * "Own" means: for a clerk or an admin, a case of their organisation (an
  * admin without organisation runs the platform and owns everything); for a
  * mediator or arbitrator, a case assigned to them; for a party, the case
- * their invitation or tracking code belongs to.
+ * their invitation or tracking code belongs to. A room without a case
+ * (made from /console) belongs to its organisation in the same way: its
+ * organisation's admins and clerks, and its creator (as long as they are
+ * in that organisation) in place of the assigned mediator.
  */
 import type { ParticipantRole } from '../signalling/protocol.ts';
 
@@ -25,7 +28,7 @@ export interface CaseScope {
   caseId: string | null;
   organisationId: string | null;
   assignedUserId: string | null;
-  /** For rooms without a case: who created it. */
+  /** For rooms without a case: who created it (`organisationId` is then the room's own organisation). */
   createdBy?: string | null;
 }
 
@@ -120,8 +123,6 @@ const matrix: Record<Action, Partial<Record<ParticipantRole, Rule>>> = {
 
 function owns(actor: Actor, scope: CaseScope): boolean {
   if (actor.kind === 'party') return scope.caseId !== null && actor.caseId === scope.caseId;
-  // A room made without a case belongs to whoever made it (and to admins).
-  if (scope.caseId === null) return actor.role === 'admin' || scope.createdBy === actor.userId;
   switch (actor.role) {
     case 'admin':
       return actor.organisationId === null || actor.organisationId === scope.organisationId;
@@ -129,6 +130,8 @@ function owns(actor: Actor, scope: CaseScope): boolean {
       return actor.organisationId !== null && actor.organisationId === scope.organisationId;
     case 'mediator':
     case 'arbitrator':
+      // A room without a case: its creator, while still in the room's organisation.
+      if (scope.caseId === null) return !!scope.createdBy && scope.createdBy === actor.userId && scope.organisationId === actor.organisationId;
       return scope.assignedUserId === actor.userId;
   }
 }

@@ -198,6 +198,7 @@ export class CaseService {
       scheduled_at: input.scheduledAt,
       started_at: null,
       host_user_id: row.assigned_user_id,
+      organisation_id: row.organisation_id,
     };
     await this.move(actor, caseId, 'case:schedule', 'scheduled', context, {
       note: `${modeName} ${input.scheduledAt}`,

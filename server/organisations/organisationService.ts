@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.ts';
 import type { Organisation } from '../store/schema.ts';
 import { can, type StaffActor, type StaffRole } from '../auth/policy.ts';
-import { forbidden, notFound } from '../errors.ts';
+import { AppError, forbidden, notFound } from '../errors.ts';
 import type { AuthService, StaffUser } from '../auth/authService.ts';
+import { recordAudit, type AuditContext } from '../audit/auditLog.ts';
+import type { Revocations } from '../auth/revocations.ts';
 
 export interface OrganisationInput {
   name: string;
@@ -33,6 +35,7 @@ export class OrganisationService {
   constructor(
     private readonly db: Db,
     private readonly auth: AuthService,
+    private readonly revocations?: Revocations,
   ) {}
 
   /** Public: the applicant's region choice is a choice among these. */
@@ -68,6 +71,25 @@ export class OrganisationService {
       throw notFound('Organisation');
     }
     return this.auth.createStaff(input);
+  }
+
+  /**
+   * Disables (or enables again) a staff account of the admin's organisation
+   * (any, for the platform admin). A disabled account's logins are refused
+   * from the next request on, and its live sockets are cut now.
+   */
+  async setDisabled(actor: StaffActor, userId: string, disabled: boolean, context: Omit<AuditContext, 'actor'>): Promise<void> {
+    if (!can(actor, 'staff:manage')) throw forbidden('Only admins manage staff');
+    const target = await this.db.selectFrom('users').select(['id', 'organisation_id', 'disabled']).where('id', '=', userId).executeTakeFirst();
+    if (!target) throw notFound('Staff');
+    if (!can(actor, 'staff:manage', { caseId: null, organisationId: target.organisation_id, assignedUserId: null })) throw notFound('Staff');
+    if (target.id === actor.userId) throw new AppError('INVALID_PAYLOAD', 'You cannot disable your own account', 400);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('id', '=', userId).execute();
+      await recordAudit(trx, { ...context, actor }, { caseId: null, action: disabled ? 'staff.disabled' : 'staff.enabled', detail: { userId } });
+    });
+    if (disabled) this.revocations?.revoke(`staff:${userId}`, 'disabled');
+    else this.revocations?.restore(`staff:${userId}`);
   }
 
   async listStaff(actor: StaffActor) {

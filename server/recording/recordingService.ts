@@ -17,6 +17,7 @@ import { AppError, forbidden, notFound } from '../errors.ts';
 import { recordAudit } from '../audit/auditLog.ts';
 import { can, type StaffActor } from '../auth/policy.ts';
 import { caseScope } from '../cases/caseService.ts';
+import { scopeOfRoom } from '../rooms/roomService.ts';
 import { Composer } from './composer.ts';
 import { SessionRecorder } from './sessionRecorder.ts';
 import { parseSegmentList, sha256File } from './trackRecorder.ts';
@@ -202,9 +203,11 @@ export class RecordingService {
 
   private async authorise(actor: StaffActor, recording: Recording): Promise<{ confidential: boolean }> {
     if (!recording.case_id) {
-      const room = await this.db.selectFrom('rooms').select(['created_by']).where('id', '=', recording.room_id).executeTakeFirstOrThrow();
-      if (!can(actor, 'recording:view', { caseId: null, organisationId: null, assignedUserId: null, createdBy: room.created_by })) throw notFound('Recording');
-      return { confidential: can(actor, 'recording:confidential', { caseId: null, organisationId: null, assignedUserId: null, createdBy: room.created_by }) };
+      // A room without a case: its organisation and creator decide (the same rule as entering it).
+      const room = await this.db.selectFrom('rooms').select(['case_id', 'created_by', 'organisation_id']).where('id', '=', recording.room_id).executeTakeFirstOrThrow();
+      const scope = scopeOfRoom({ ...room, case_id: null }, undefined);
+      if (!can(actor, 'recording:view', scope)) throw notFound('Recording');
+      return { confidential: can(actor, 'recording:confidential', scope) };
     }
     const row = await this.db.selectFrom('cases').select(['id', 'organisation_id', 'assigned_user_id']).where('id', '=', recording.case_id).executeTakeFirstOrThrow();
     if (!can(actor, 'recording:view', caseScope(row))) throw notFound('Recording');

@@ -18,6 +18,7 @@ import { codeNeighbours, RedemptionGuard } from './redemptionGuard.ts';
 
 const invalidInvitation = () => new LocalizedError('INVITATION_INVALID', '', 401);
 const isLive = (invitation: Invitation) => !invitation.revoked_at && !invitation.redeemed_at && new Date(invitation.expires_at) > new Date();
+import type { Revocations } from '../auth/revocations.ts';
 
 export interface IssuedInvitation {
   invitationId: string;
@@ -42,6 +43,8 @@ export class InvitationService {
     private readonly db: Db,
     private readonly auth: AuthService,
     private readonly options: { inviteTtlSeconds: number; publicUrl: () => string },
+    /** Told of every withdrawal, so the invitation's live sockets are cut at once. */
+    private readonly revocations?: Revocations,
     private readonly guard = new RedemptionGuard(),
   ) {}
 
@@ -188,6 +191,7 @@ export class InvitationService {
   /** Withdrawn by the session itself (a guest removed by the host); the session logs the removal. */
   async revokeBySystem(invitationId: string): Promise<void> {
     await this.db.updateTable('invitations').set({ revoked_at: new Date().toISOString() }).where('id', '=', invitationId).where('revoked_at', 'is', null).execute();
+    this.revocations?.revoke(`invite:${invitationId}`, 'removed');
   }
 
   async revoke(actor: StaffActor, invitationId: string, context: Omit<AuditContext, 'actor'>): Promise<void> {
@@ -199,5 +203,6 @@ export class InvitationService {
       await trx.updateTable('invitations').set({ revoked_at: new Date().toISOString() }).where('id', '=', invitationId).execute();
       await recordAudit(trx, { ...context, actor }, { caseId: room.case_id, action: 'invitation.revoked', detail: { invitationId } });
     });
+    this.revocations?.revoke(`invite:${invitationId}`, 'revoked');
   }
 }

@@ -13,15 +13,24 @@ import type { SocketIdentity } from '../signalling/protocol.ts';
 
 export type RoomMode = Room['mode'];
 
-/** The facts the policy needs to tell whether a room is the actor's own. */
+/** The facts the policy needs to tell whether a room is the actor's own: its case's, or (without a case) its own organisation and creator. */
+export function scopeOfRoom(
+  room: Pick<Room, 'case_id' | 'created_by' | 'organisation_id'>,
+  caseRow: { organisation_id: string; assigned_user_id: string | null } | undefined,
+): CaseScope {
+  if (!room.case_id) return { caseId: null, organisationId: room.organisation_id, assignedUserId: null, createdBy: room.created_by };
+  if (!caseRow) throw new Error(`room of case ${room.case_id} without its case`);
+  return { caseId: room.case_id, organisationId: caseRow.organisation_id, assignedUserId: caseRow.assigned_user_id, createdBy: room.created_by };
+}
+
 export async function roomScope(db: Db, room: Room): Promise<CaseScope> {
-  if (!room.case_id) return { caseId: null, organisationId: null, assignedUserId: null, createdBy: room.created_by };
+  if (!room.case_id) return scopeOfRoom(room, undefined);
   const row = await db
     .selectFrom('cases')
     .select(['organisation_id', 'assigned_user_id'])
     .where('id', '=', room.case_id)
     .executeTakeFirstOrThrow();
-  return { caseId: room.case_id, organisationId: row.organisation_id, assignedUserId: row.assigned_user_id, createdBy: room.created_by };
+  return scopeOfRoom(room, row);
 }
 
 export class RoomService {
@@ -43,6 +52,8 @@ export class RoomService {
       scheduled_at: null,
       started_at: null,
       host_user_id: actor.userId,
+      // An ad-hoc room belongs to its creator's organisation.
+      organisation_id: actor.organisationId,
     };
     await insertRoom(this.db, room);
     return room;
@@ -50,10 +61,24 @@ export class RoomService {
 
   /** The rooms this staff member may enter, newest first. */
   async list(actor: StaffActor): Promise<Room[]> {
-    const rows = await this.db.selectFrom('rooms').selectAll().orderBy('created_at', 'desc').limit(200).execute();
-    const visible: Room[] = [];
-    for (const room of rows) if (can(actor, 'room:enter', await roomScope(this.db, room))) visible.push(room);
-    return visible;
+    let query = this.db
+      .selectFrom('rooms')
+      .leftJoin('cases', 'cases.id', 'rooms.case_id')
+      .selectAll('rooms')
+      .select(['cases.organisation_id as case_organisation_id', 'cases.assigned_user_id as case_assigned_user_id']);
+    // Narrowed in the query (so other organisations' rooms never crowd out one's own), then decided by the policy.
+    if (actor.role === 'mediator' || actor.role === 'arbitrator') {
+      query = query.where((eb) => eb.or([eb('rooms.created_by', '=', actor.userId), eb('cases.assigned_user_id', '=', actor.userId)]));
+    } else if (actor.organisationId !== null) {
+      query = query.where('rooms.organisation_id', '=', actor.organisationId);
+    }
+    const rows = await query.orderBy('rooms.created_at', 'desc').limit(200).execute();
+    return rows
+      .filter((row) => {
+        const caseRow = row.case_id ? { organisation_id: row.case_organisation_id!, assigned_user_id: row.case_assigned_user_id } : undefined;
+        return can(actor, 'room:enter', scopeOfRoom(row, caseRow));
+      })
+      .map(({ case_organisation_id: _o, case_assigned_user_id: _a, ...room }) => room);
   }
 
   async get(roomId: string): Promise<Room> {

@@ -3,7 +3,8 @@
  * token) or a console (staff token + the case it shows) receives
  * `document:draft` with the document as that reader sees it, on connecting
  * and on every change (each edit of the draft, a new version, a signature,
- * the seal).
+ * the seal). During a private talk (背对背) the other side is sent nothing
+ * that changed since it began, and everything when it ends (DraftAudience).
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyBaseLogger } from 'fastify';
@@ -13,6 +14,9 @@ import type { CaseService } from '../cases/caseService.ts';
 import type { DocumentActor, DocumentService } from '../documents/documentService.ts';
 import { AppError } from '../errors.ts';
 import { compileSchema } from '../validation.ts';
+import { subjectOf, type Revocations } from '../auth/revocations.ts';
+import { admitSubject } from './revocationSweep.ts';
+import type { DraftAudience } from '../documents/draftAudience.ts';
 
 const Handshake = compileSchema(
   Type.Object({ token: Type.String({ minLength: 10, maxLength: 4096 }), caseId: Type.Optional(Type.String({ format: 'uuid' })) }),
@@ -20,7 +24,7 @@ const Handshake = compileSchema(
 
 export function attachDocumentsNamespace(
   io: Server,
-  deps: { auth: AuthService; cases: CaseService; documents: DocumentService; log: FastifyBaseLogger },
+  deps: { auth: AuthService; cases: CaseService; documents: DocumentService; log: FastifyBaseLogger; revocations: Revocations; audience: DraftAudience },
 ): void {
   const namespace = io.of('/documents');
 
@@ -47,30 +51,53 @@ export function attachDocumentsNamespace(
     );
   });
 
+  /** Sends the reader every document it may see now, and whether some are held back by a private talk. */
+  const pushAll = (socket: { data: Record<string, unknown>; emit(event: string, ...args: unknown[]): unknown }, first: boolean) => {
+    const actor = socket.data.actor as DocumentActor;
+    const caseId = socket.data.caseId as string;
+    return deps.documents.listForCase(actor, caseId).then(
+      (views) => {
+        const shown = views.filter((view) => !deps.audience.withholds(actor, caseId, view.updatedAt));
+        for (const view of shown) socket.emit('document:draft', view);
+        if (actor.kind === 'party') socket.emit('documents:held', { held: deps.audience.excludes(actor, caseId) });
+        if (first) socket.emit('documents:ready', { count: shown.length });
+      },
+      (error: unknown) => deps.log.error({ err: error }, 'documents: push failed'),
+    );
+  };
+
   namespace.on('connection', (socket) => {
     const actor = socket.data.actor as DocumentActor;
     const caseId = socket.data.caseId as string;
+    if (!admitSubject(socket, subjectOf(actor), deps.revocations)) return;
     void socket.join(`case:${caseId}`);
-    deps.documents.listForCase(actor, caseId).then(
-      (views) => {
-        for (const view of views) socket.emit('document:draft', view);
-        socket.emit('documents:ready', { count: views.length });
-      },
-      (error: unknown) => deps.log.error({ err: error }, 'documents: first push failed'),
-    );
+    void pushAll(socket, true);
   });
 
   deps.documents.events.subscribe((change) => {
-    void namespace
+    namespace
       .in(`case:${change.caseId}`)
       .fetchSockets()
       .then((sockets) => {
         for (const socket of sockets) {
-          deps.documents.get(socket.data.actor as DocumentActor, change.documentId).then(
+          const actor = socket.data.actor as DocumentActor;
+          // During a private talk the other side is not told of changes; it gets the current documents when the talk ends.
+          if (deps.audience.excludes(actor, change.caseId)) continue;
+          deps.documents.get(actor, change.documentId).then(
             (view) => socket.emit('document:draft', view),
             (error: unknown) => deps.log.error({ err: error, documentId: change.documentId }, 'documents: push failed'),
           );
         }
-      });
+      })
+      .catch((error: unknown) => deps.log.error({ err: error }, 'documents: push failed'));
+  });
+
+  // A private talk started, switched or ended: everyone of the case gets what they may see now.
+  deps.audience.onChange((caseId) => {
+    namespace
+      .in(`case:${caseId}`)
+      .fetchSockets()
+      .then((sockets) => sockets.forEach((socket) => void pushAll(socket, false)))
+      .catch((error: unknown) => deps.log.error({ err: error }, 'documents: push failed'));
   });
 }

@@ -13,6 +13,8 @@ import { can } from '../auth/policy.ts';
 import type { CaseEventBus } from '../cases/caseEvents.ts';
 import { caseScope, type CaseService } from '../cases/caseService.ts';
 import type { Db } from '../store/database.ts';
+import { subjectOf, type Revocations } from '../auth/revocations.ts';
+import { admitSubject } from './revocationSweep.ts';
 
 const Handshake = compileSchema(
   Type.Union([
@@ -21,7 +23,7 @@ const Handshake = compileSchema(
   ]),
 );
 
-export function attachProgressNamespace(io: Server, deps: { auth: AuthService; cases: CaseService; events: CaseEventBus; db: Db; log: FastifyBaseLogger }) {
+export function attachProgressNamespace(io: Server, deps: { auth: AuthService; cases: CaseService; events: CaseEventBus; db: Db; log: FastifyBaseLogger; revocations: Revocations }) {
   const namespace = io.of('/progress');
 
   namespace.use((socket, next) => {
@@ -31,8 +33,14 @@ export function attachProgressNamespace(io: Server, deps: { auth: AuthService; c
       return;
     }
     const identify = async () => {
-      if ('token' in auth) socket.data.staff = await deps.auth.verifyStaff(auth.token);
-      else socket.data.caseId = (await deps.cases.progress(auth.serialNumber, auth.trackingCode)).caseId;
+      if ('token' in auth) {
+        // A staff login follows its inbox; a party's invitation token follows its own case.
+        const actor = await deps.auth.actorFromToken(auth.token);
+        socket.data.subject = subjectOf(actor);
+        if (actor.kind === 'staff') socket.data.staff = actor;
+        else if (actor.caseId) socket.data.caseId = (await deps.cases.authorised(actor, actor.caseId, 'case:view')).id;
+        else throw new AppError('UNAUTHORIZED', 'This invitation is not for a case', 401);
+      } else socket.data.caseId = (await deps.cases.progress(auth.serialNumber, auth.trackingCode)).caseId;
     };
     identify().then(
       () => next(),
@@ -44,6 +52,8 @@ export function attachProgressNamespace(io: Server, deps: { auth: AuthService; c
   });
 
   namespace.on('connection', (socket) => {
+    const subject = socket.data.subject as string | undefined;
+    if (subject && !admitSubject(socket, subject, deps.revocations)) return;
     const caseId = socket.data.caseId as string | undefined;
     if (caseId) {
       void socket.join(`case:${caseId}`);

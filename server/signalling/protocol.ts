@@ -284,7 +284,7 @@ export type ClientToServerEvents = {
 };
 
 /** Why the server tells a client to rejoin or that it was removed; both the log and the page understand these. */
-export type CloseReason = 'worker-died' | 'replaced' | 'removed' | 'rejected' | 'room-closed' | 'server-shutdown';
+export type CloseReason = 'worker-died' | 'replaced' | 'removed' | 'rejected' | 'room-closed' | 'server-shutdown' | 'revoked' | 'disabled';
 
 export interface ServerToClientEvents {
   'peer:joined': (peer: PeerSummary) => void;
@@ -300,6 +300,8 @@ export interface ServerToClientEvents {
   'room:rejoin': (event: { reason: CloseReason }) => void;
   /** This connection is finished for good; do not reconnect. */
   'room:closed': (event: { reason: CloseReason }) => void;
+  /** The credential was withdrawn (sent on every namespace before the server disconnects): the invitation revoked, the account disabled, the guest removed. */
+  'auth:revoked': (event: { reason: 'revoked' | 'disabled' | 'removed' }) => void;
   'session:state': (snapshot: SessionSnapshot) => void;
   'chat:message': (message: ChatMessage) => void;
   'evidence:shared': (evidence: SharedEvidence) => void;

@@ -21,6 +21,8 @@ import { sessionHandlers } from './handlers/sessionHandlers.ts';
 import type { LiveSessions } from '../sessions/liveSessions.ts';
 import type { Db } from '../store/database.ts';
 import type { YuntingIo, YuntingSocket } from './types.ts';
+import type { Revocations } from '../auth/revocations.ts';
+import { admitSubject } from './revocationSweep.ts';
 
 const HandshakeAuth = compileSchema(
   Type.Object({
@@ -38,6 +40,7 @@ export interface SignallingDeps {
   log: FastifyBaseLogger;
   /** The client address of a handshake (server/http/clientAddress.ts: the same rule as HTTP). */
   clientAddress: (request: IncomingMessage) => string;
+  revocations: Revocations;
 }
 
 export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): YuntingIo {
@@ -74,6 +77,13 @@ export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): 
 }
 
 function onConnection(socket: YuntingSocket, deps: SignallingDeps): void {
+  // Withdrawn while the handshake was under way: cut before anything is served.
+  if (!admitSubject(socket as never, socket.data.identity.subject, deps.revocations)) return;
+  // Every request re-checks the (in-memory, so cheap) revocations: nothing is served after a withdrawal.
+  socket.use((_packet, next) => {
+    if (!deps.revocations.reasonFor(socket.data.identity.subject)) return next();
+    socket.disconnect(false);
+  });
   const log = deps.log.child({ socketId: socket.id, roomId: socket.data.identity.roomId, role: socket.data.identity.role });
   const notify: Notify = (event, ...args) => {
     socket.emit(event, ...args);

@@ -156,6 +156,8 @@ export interface RoomsTable {
   scheduled_at: ColumnType<string | null, string | null | undefined, string | null>;
   started_at: ColumnType<string | null, string | null | undefined, string | null>;
   host_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The case's organisation, or for a room without a case its creator's; null: the platform admin's. */
+  organisation_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface InvitationsTable {

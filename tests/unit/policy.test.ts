@@ -121,12 +121,43 @@ describe('permission matrix', () => {
     expect(can(staff('clerk'), 'recording:confidential', ownCase)).toBe(false);
   });
 
-  it('rooms without a case belong to their creator and to admins', () => {
-    const adHoc: CaseScope = { caseId: null, organisationId: null, assignedUserId: null, createdBy: ME };
+  it('rooms without a case belong to their organisation (admins, clerks) and to their creator while in it', () => {
+    const adHoc: CaseScope = { caseId: null, organisationId: ORG, assignedUserId: null, createdBy: ME };
     const othersRoom: CaseScope = { ...adHoc, createdBy: 'someone-else' };
-    expect(can(staff('mediator'), 'room:enter', adHoc)).toBe(true);
-    expect(can(staff('mediator'), 'room:enter', othersRoom)).toBe(false);
-    expect(can(staff('admin'), 'room:enter', othersRoom)).toBe(true);
-    expect(can(party('applicant'), 'room:enter', adHoc)).toBe(false);
+    const foreignRoom: CaseScope = { caseId: null, organisationId: OTHER_ORG, assignedUserId: null, createdBy: 'someone-else' };
+    const platformRoom: CaseScope = { caseId: null, organisationId: null, assignedUserId: null, createdBy: 'someone-else' };
+    const roomActions: Action[] = ['room:enter', 'session:admit', 'invitation:create', 'recording:view'];
+    for (const action of roomActions) {
+      // Own organisation: its admin and clerk; the creator (mediator or arbitrator); not another mediator.
+      expect(can(staff('admin'), action, othersRoom), `admin ${action} own org`).toBe(true);
+      expect(can(staff('clerk'), action, othersRoom), `clerk ${action} own org`).toBe(true);
+      expect(can(staff('mediator'), action, adHoc), `creator ${action}`).toBe(true);
+      expect(can(staff('arbitrator'), action, adHoc), `creator ${action}`).toBe(true);
+      expect(can(staff('mediator'), action, othersRoom), `other mediator ${action}`).toBe(false);
+      // Another organisation: nobody but the platform admin, whatever the role.
+      for (const role of ['admin', 'clerk', 'mediator', 'arbitrator'] as const) {
+        expect(can(staff(role, OTHER_ORG), action, adHoc), `${role} of another organisation ${action}`).toBe(false);
+        expect(can(staff(role), action, foreignRoom), `${role} ${action} foreign org`).toBe(false);
+      }
+      expect(can(staff('admin', null), action, foreignRoom), `platform admin ${action}`).toBe(true);
+      // The platform admin's own rooms have no organisation: no organisation's staff own them.
+      expect(can(staff('admin', null), action, platformRoom)).toBe(true);
+      expect(can(staff('admin'), action, platformRoom)).toBe(false);
+      expect(can(staff('clerk'), action, platformRoom)).toBe(false);
+      // Parties never act on rooms by scope; their invitation binds them to one room.
+      expect(can(party('applicant'), action, adHoc)).toBe(false);
+    }
+    // A creator moved to another organisation no longer owns the room.
+    expect(can(staff('mediator', OTHER_ORG), 'room:enter', adHoc)).toBe(false);
+    // Hosting: the organisation's admin and the creator; a clerk enters and admits but does not lead.
+    expect(can(staff('admin'), 'session:host', othersRoom)).toBe(true);
+    expect(can(staff('mediator'), 'session:host', adHoc)).toBe(true);
+    expect(can(staff('clerk'), 'session:host', othersRoom)).toBe(false);
+    expect(can(staff('admin', OTHER_ORG), 'session:host', adHoc)).toBe(false);
+    // Confidential parts of an ad-hoc recording: the clerk only with the authorisation, and never across organisations.
+    const authorisedClerk: Actor = { kind: 'staff', userId: 'c', role: 'clerk', organisationId: ORG, name: 'clerk', confidentialAccess: true };
+    expect(can(authorisedClerk, 'recording:confidential', othersRoom)).toBe(true);
+    expect(can({ ...authorisedClerk, organisationId: OTHER_ORG }, 'recording:confidential', othersRoom)).toBe(false);
+    expect(can(staff('admin', OTHER_ORG), 'recording:confidential', adHoc)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /** Organisations & staff (admins): list and add organisations (platform admins), list and add staff accounts. */
-import { createOrganisation, createStaff, listOrganisations, listStaff, type Organisation, type StaffMember } from '../caseApi.ts';
+import { createOrganisation, createStaff, listOrganisations, listStaff, setStaffDisabled, type Organisation, type StaffMember } from '../caseApi.ts';
 import { clear, h } from '../dom.ts';
 import { bindText, roleKey, type I18nKey } from '../i18n.ts';
 import { errorLine, reportError, type MountedView, type ViewContext } from './common.ts';
@@ -125,11 +125,29 @@ export function adminView(ctx: ViewContext): MountedView {
           h('td', {}, h('span', { class: 'chip', ...(rk ? { i18n: rk } : { text: s.role }) })),
           h('td', orgNameOf(s.organisationId) ? { text: orgNameOf(s.organisationId)! } : { i18n: 'staff.noOrg' }),
           h('td', {}, s.disabled ? h('span', { class: 'badge badge-overdue', i18n: 'staff.disabled' }) : null),
+          h('td', {}, s.id === me?.id ? null : toggleButton(s)),
         ),
       );
     }
     staffStatus.hidden = staff.length > 0;
     bindText(staffStatus, 'admin.noStaff');
+  };
+
+  const toggleButton = (s: StaffMember) => {
+    const button = h('button', {
+      class: 'btn btn-secondary btn-small',
+      dataset: { action: s.disabled ? 'enable-staff' : 'disable-staff' },
+      attrs: { type: 'button' },
+      i18n: s.disabled ? 'staff.enable' : 'staff.disable',
+    });
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      setStaffDisabled(ctx.token(), s.id, !s.disabled)
+        .then(load)
+        .catch((err: unknown) => reportError(err, staffError, ctx))
+        .finally(() => (button.disabled = false));
+    });
+    return button;
   };
 
   const load = async () => {
@@ -255,6 +273,7 @@ export function adminView(ctx: ViewContext): MountedView {
               h('th', { i18n: 'staff.username' }),
               h('th', { i18n: 'staff.role' }),
               h('th', { i18n: 'staff.org' }),
+              h('th', {}),
               h('th', {}),
             ),
           ),

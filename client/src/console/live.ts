@@ -13,6 +13,8 @@ export class LiveCases {
   private socket: Socket | undefined;
   private readonly changeListeners = new Set<(change: CaseChange) => void>();
   private readonly statusListeners = new Set<(connected: boolean) => void>();
+  /** Told when the server withdraws this login (the account was disabled): the console signs out. */
+  onRevoked: ((reason: string) => void) | undefined;
   private retry: ReturnType<typeof setTimeout> | undefined;
   connected = false;
 
@@ -29,6 +31,10 @@ export class LiveCases {
       this.setConnected(false);
       // Refused by the middleware (e.g. expired login): socket.io stops; try again later, HTTP calls will sign out if needed.
       if (!socket.active) this.retry = setTimeout(() => socket.connect(), 10_000);
+    });
+    socket.on('auth:revoked', ({ reason }: { reason: string }) => {
+      this.stop();
+      this.onRevoked?.(reason);
     });
     socket.on('case:changed', (change: CaseChange) => {
       for (const listener of [...this.changeListeners]) listener(change);

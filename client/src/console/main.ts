@@ -43,6 +43,7 @@ let activePreview: DevicePreview | undefined;
 let releaseWake: (() => void) | undefined;
 let activePage: MountedView | undefined;
 const live = new LiveCases();
+live.onRevoked = () => signOut('end.disabledTitle');
 /** Where "back" leads from a room: the case it belongs to, or the room list. */
 let roomReturn: { label: I18nKey; go: () => void } = { label: 'console.backToRooms', go: () => showRooms() };
 

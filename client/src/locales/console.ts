@@ -188,6 +188,8 @@ export const zhConsole = {
   'staff.org': '所属机构',
   'staff.noOrg': '平台（不属于任何机构）',
   'staff.disabled': '已停用',
+  'staff.disable': '停用',
+  'staff.enable': '启用',
   'staff.usernameHint': '3–32位字母、数字或 _ . -',
 } as const;
 
@@ -380,5 +382,7 @@ export const enConsole: Record<keyof typeof zhConsole, string> = {
   'staff.org': 'Organisation',
   'staff.noOrg': 'Platform (no organisation)',
   'staff.disabled': 'Disabled',
+  'staff.disable': 'Disable',
+  'staff.enable': 'Enable',
   'staff.usernameHint': '3–32 letters, digits or _ . -',
 };

@@ -15,6 +15,8 @@ export interface PartyDocuments {
   me: { name: string; role: string };
   case: { id: string; serialNumber: string };
   documents: DocumentView[];
+  /** The mediator is talking with the other side alone: what changed since is shown when the talk ends. */
+  held?: boolean;
 }
 
 export const getPartyDocuments = (token: string) => apiFetch<PartyDocuments>('/api/party/documents', { token });

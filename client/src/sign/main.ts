@@ -40,6 +40,8 @@ let padOpen = false;
 let readingMode: 'pages' | 'text' = 'pages';
 let readToEnd = false;
 let problem = '';
+/** A private talk with the other side is under way: the latest changes arrive when it ends. */
+let held = false;
 
 function setState(state: State): void {
   document.body.dataset.state = state;
@@ -298,6 +300,7 @@ function render(): void {
   const main = h('div', { class: 'sign-main' });
   app.append(main);
   if (problem) main.append(h('p', { class: 'alert alert-warn', text: problem }));
+  if (held) main.append(h('p', { class: 'alert alert-info', dataset: { held: 'true' }, i18n: k('sign.held') }));
   if (!doc) {
     setState('waiting');
     main.append(h('section', { class: 'sign-card sign-waiting' }, h('div', { class: 'spinner spinner-lg', attrs: { 'aria-hidden': 'true' } }), h('h1', { class: 'sign-card-title', i18n: k('sign.waitingTitle') }), h('p', { class: 'muted', i18n: k('sign.waitingBody') })));
@@ -356,6 +359,7 @@ function accept(view: DocumentView): void {
 
 async function reload(): Promise<void> {
   party = await getPartyDocuments(token);
+  held = party.held === true;
   for (const view of party.documents) accept(view);
   render();
 }
@@ -363,6 +367,17 @@ async function reload(): Promise<void> {
 function connectLive(): void {
   socket = io('/documents', { auth: { token }, transports: ['websocket', 'polling'] });
   socket.on('document:draft', (view: DocumentView) => accept(view));
+  socket.on('documents:held', (state: { held: boolean }) => {
+    if (held === state.held) return;
+    held = state.held;
+    render();
+  });
+  // The invitation was withdrawn (or its holder removed from the session): this page is finished.
+  socket.on('auth:revoked', ({ reason }: { reason: string }) => {
+    socket?.removeAllListeners();
+    socket?.disconnect();
+    invalid(reason === 'removed' ? 'sign.removedBody' : 'sign.revokedBody');
+  });
   socket.on('connect', () => {
     if (problem) {
       problem = '';

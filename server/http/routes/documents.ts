@@ -14,6 +14,7 @@ import { signatureSlots } from '../../documents/content.ts';
 import { DocumentKindSchema, Terms } from '../../documents/terms.ts';
 import { MAX_SIGNATURE_BYTES } from '../../documents/pdf/signatureImage.ts';
 import { AppError } from '../../errors.ts';
+import type { DraftAudience } from '../../documents/draftAudience.ts';
 import { bearerToken, requireParty, requireStaff } from '../auth.ts';
 import { IdParams, Uuid } from '../schemas.ts';
 
@@ -31,7 +32,10 @@ function decodeImage(image: string): Buffer {
   return Buffer.from(base64, 'base64');
 }
 
-export const documentRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; documents: DocumentService }> = async (app, { auth, documents }) => {
+export const documentRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; documents: DocumentService; audience: DraftAudience }> = async (
+  app,
+  { auth, documents, audience },
+) => {
   const anyActor = (request: FastifyRequest) => auth.actorFromToken(bearerToken(request));
 
   // The verify page posts the file as is; multipart forms work too (curl -F file=@agreement.pdf).
@@ -54,9 +58,22 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; docu
   );
 
   /** What the signing page opens with: the party, its case and the case's documents. */
-  app.get('/api/party/documents', async (request) => documents.forParty(await requireParty(request, auth)));
+  // During a private talk the other side reads only what has not changed since it began (the audience rule of chat and evidence).
+  app.get('/api/party/documents', async (request) => {
+    const party = await requireParty(request, auth);
+    const opened = await documents.forParty(party);
+    const documentsShown = opened.documents.filter((view) => !audience.withholds(party, view.caseId, view.updatedAt));
+    return { ...opened, documents: documentsShown, held: audience.excludes(party, opened.case.id) };
+  });
 
-  app.get('/api/documents/:id', { schema: { params: IdParams } }, async (request) => documents.get(await anyActor(request), request.params.id));
+  app.get('/api/documents/:id', { schema: { params: IdParams } }, async (request) => {
+    const actor = await anyActor(request);
+    const view = await documents.get(actor, request.params.id);
+    if (audience.withholds(actor, view.caseId, view.updatedAt)) {
+      throw new AppError('DOCUMENT_HELD', 'The mediator is talking with the other side alone; the document is shown again afterwards', 409);
+    }
+    return view;
+  });
 
   app.put(
     '/api/documents/:id/draft',

@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../../auth/authService.ts';
 import { organisationDto, type OrganisationService } from '../../organisations/organisationService.ts';
-import { requireStaff } from '../auth.ts';
+import { contextOf, requireStaff } from '../auth.ts';
+import { IdParams } from '../schemas.ts';
 
 const Organisation = Type.Object({
   id: Type.String(),
@@ -88,4 +89,13 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; 
       return reply.status(201).send(await organisations.createStaff(actor, request.body));
     },
   );
+
+  // Disabling refuses the account's logins from the next request on and cuts its live connections now.
+  for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
+    app.post(`/api/staff/:id/${verb}`, { schema: { params: IdParams } }, async (request) => {
+      const actor = await requireStaff(request, auth);
+      await organisations.setDisabled(actor, request.params.id, disabled, contextOf(request));
+      return { ok: true };
+    });
+  }
 };
