@@ -1,4 +1,9 @@
-/** The sessions in progress on this server, one per room, loaded once from the store. */
+/**
+ * The sessions in progress on this server, one per room, loaded once from
+ * the store. A session is forgotten once its room has had no media for a
+ * while (its state is rebuilt from the event log when someone comes back),
+ * so memory follows the rooms in use, not every room ever opened.
+ */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../store/database.ts';
 import { findRoom } from '../store/repositories/rooms.ts';
@@ -8,10 +13,15 @@ import { LiveSession, type SessionDeps } from './liveSession.ts';
 
 export class LiveSessions {
   private readonly sessions = new Map<string, Promise<LiveSession>>();
+  private readonly forgetTimers = new Map<string, NodeJS.Timeout>();
+  private readonly idleMs: number;
 
   constructor(
-    private readonly deps: SessionDeps & { db: Db; liveRooms: LiveRooms; log: FastifyBaseLogger },
-  ) {}
+    private readonly deps: SessionDeps & { db: Db; liveRooms: LiveRooms; log: FastifyBaseLogger; idleMs?: number },
+  ) {
+    this.idleMs = deps.idleMs ?? 2000;
+    deps.liveRooms.on('roomClosed', (roomId) => this.forgetLater(roomId));
+  }
 
   get(roomId: string): Promise<LiveSession> {
     let session = this.sessions.get(roomId);
@@ -23,13 +33,41 @@ export class LiveSessions {
       })();
       session.catch(() => this.sessions.delete(roomId));
       this.sessions.set(roomId, session);
+      // Loaded for a request that never brings media (e.g. evidence): forgotten the same way.
+      this.forgetLater(roomId);
     }
     return session;
   }
 
+  /** Sessions held in memory now. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
   async closeAll(): Promise<void> {
+    for (const timer of this.forgetTimers.values()) clearTimeout(timer);
+    this.forgetTimers.clear();
     const sessions = await Promise.allSettled(this.sessions.values());
     for (const result of sessions) if (result.status === 'fulfilled') result.value.close();
   }
 
+  private forgetLater(roomId: string): void {
+    clearTimeout(this.forgetTimers.get(roomId));
+    const timer = setTimeout(() => {
+      this.forgetTimers.delete(roomId);
+      void this.forgetIfIdle(roomId);
+    }, this.idleMs);
+    timer.unref();
+    this.forgetTimers.set(roomId, timer);
+  }
+
+  private async forgetIfIdle(roomId: string): Promise<void> {
+    const pending = this.sessions.get(roomId);
+    if (!pending || this.deps.liveRooms.has(roomId)) return;
+    const session = await pending.catch(() => undefined);
+    // Checked again after the await: media may have come back meanwhile.
+    if (this.sessions.get(roomId) !== pending || this.deps.liveRooms.has(roomId)) return;
+    this.sessions.delete(roomId);
+    session?.retire();
+  }
 }
