@@ -113,7 +113,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   const cases = new CaseService(db, caseEvents, config.sla, config.massDispute);
   const applications = new ApplicationService(db, storage, caseEvents);
   const organisations = new OrganisationService(db, auth);
-  const liveRooms = new LiveRooms(pool, app.log, config.roomCloseDelayMs);
+  const liveRooms = new LiveRooms(pool, app.log, config.roomCloseDelayMs, { maxConsumersPerPeer: config.signalling.maxConsumersPerPeer });
   mkdirSync(config.recording.dir, { recursive: true });
   const ffmpeg = resolveFfmpeg(config.ffmpegBin);
   const recordings = new RecordingService(
@@ -125,6 +125,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     db,
     liveRooms,
     log: app.log,
+    idleMs: config.roomCloseDelayMs,
     graceSeconds: config.peerGraceSeconds,
     revokeInvitation: (invitationId) => invitations.revokeBySystem(invitationId),
     ...(config.recording.enabled ? { onOpened: (session, media) => recordings.attach(session, media) } : {}),
@@ -158,7 +159,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   await app.register(documentRoutes, { auth, documents });
   await app.register(pageRoutes, { clientDir: config.clientDir });
 
-  const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log });
+  const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log, rateLimits: config.signalling.rateLimits });
   attachProgressNamespace(io as never, { auth, cases, events: caseEvents, db, log: app.log });
   attachDocumentsNamespace(io as never, { auth, cases, documents, log: app.log });
 

@@ -15,6 +15,7 @@ import type { LiveRooms } from '../rooms/liveRooms.ts';
 import type { Notify } from '../media/mediaPeer.ts';
 import { ErrorCode } from './protocol.ts';
 import { serveRequests } from './requests.ts';
+import { defaultSocketRateLimits, type SocketRateLimits } from './rateLimit.ts';
 import { mediaHandlers } from './handlers/mediaHandlers.ts';
 import { sessionHandlers } from './handlers/sessionHandlers.ts';
 import type { LiveSessions } from '../sessions/liveSessions.ts';
@@ -35,6 +36,8 @@ export interface SignallingDeps {
   sessions: LiveSessions;
   db: Db;
   log: FastifyBaseLogger;
+  /** Per-socket request rates; null turns them off (tests only). */
+  rateLimits?: SocketRateLimits | null;
 }
 
 export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): YuntingIo {
@@ -76,7 +79,8 @@ function onConnection(socket: YuntingSocket, deps: SignallingDeps): void {
     // A connection told it is finished is cut once the message is out.
     if (event === 'room:closed') setImmediate(() => socket.disconnect(true));
   };
-  serveRequests(socket, { ...mediaHandlers(socket, deps, notify), ...sessionHandlers(socket, deps) }, log);
+  const handlers = { ...mediaHandlers(socket, deps, notify), ...sessionHandlers(socket, deps) };
+  serveRequests(socket, handlers, log, deps.rateLimits === undefined ? defaultSocketRateLimits : deps.rateLimits);
   socket.on('disconnect', (reason) => {
     log.debug({ reason }, 'socket disconnected');
     const peerId = socket.data.peerId;
