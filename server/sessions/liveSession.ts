@@ -160,6 +160,9 @@ export class LiveSession {
     participant.peerId = peer.id;
     // A peer that left before it was attached (its socket dropped mid-join) leaves at once.
     if (peer.closed) return this.onPeerClosed(participant, peer);
+    // Online again even if the stale peer this one replaced was just marked as reconnecting.
+    clearTimeout(participant.goneTimer);
+    participant.presence = 'online';
     peer.once('closed', () => this.onPeerClosed(participant, peer));
     // The session opens when its host arrives; from then on it is recorded, lobby included.
     if (this.media && this.openedOn !== this.media && participant.side === 'staff' && can(staffActor(participant), 'session:host')) {

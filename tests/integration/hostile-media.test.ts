@@ -225,6 +225,24 @@ describe('sockets that drop during room:join', () => {
   });
 });
 
+describe('a second connection of the same person', () => {
+  it('replaces the first and leaves the participant online, not reconnecting', async () => {
+    const room = await t.createRoom('换机');
+    const host = await participant({ token: t.staffToken, roomId: room.id });
+    await joinRoom(host.socket);
+    const token = await t.partyToken(room.id, '吴十');
+    const first = await participant({ token });
+    await joinRoom(first.socket);
+    await admitAll(host, ['吴十']);
+    const second = await participant({ token });
+    const closed = nextEvent(first.socket, 'room:closed');
+    await joinRoom(second.socket);
+    expect(await closed).toEqual({ reason: 'replaced' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(host.state.latest?.participants.find((p) => p.name === '吴十')).toMatchObject({ presence: 'online', admitted: true });
+  });
+});
+
 describe('request spam', () => {
   it('a spamming socket is answered RATE_LIMITED and then cut; the others in the room are unaffected', async () => {
     const { room, a, b, host } = await backToBackRoom();
@@ -287,6 +305,20 @@ describe('a mediasoup worker SIGKILLed mid-hearing', () => {
     expect((await produce(a.socket, again.send, 'mic', 302)).ok).toBe(true);
     await ok(host.socket, 'session:phase', { phase: 'claims_defence' });
     await expect.poll(() => a.state.latest?.phase).toBe('claims_defence');
+
+    // Killed again, and nobody back for longer than the room is kept: the session is forgotten and rebuilt from its log.
+    const secondPid = t.server.liveRooms.get(room.id)!.slot.worker.pid;
+    const toldAgain = nextEvent(a.socket, 'room:rejoin', 10_000);
+    process.kill(secondPid, 'SIGKILL');
+    await toldAgain;
+    const before = await t.server.sessions.get(room.id);
+    await expect.poll(async () => (await t.server.sessions.get(room.id)) !== before, { timeout: 3 * ROOM_CLOSE_DELAY_MS + 3000 }).toBe(true);
+    await expect.poll(() => t.server.pool.pids().every((pid) => pid !== secondPid), { timeout: 10_000 }).toBe(true);
+    await joinRoom(host.socket);
+    await joinRoom(a.socket);
+    await expect.poll(() => a.state.latest?.phase).toBe('claims_defence');
+    expect(a.state.latest!.you.admitted).toBe(true);
+    await expect.poll(() => host.state.latest?.participants.find((p) => p.name === '王五')).toMatchObject({ admitted: true, presence: 'online' });
   });
 });
 
