@@ -179,17 +179,16 @@ describe('producer and consumer caps', () => {
     expect(peerNamed(room.id, '张三').producers.size).toBe(3);
     expect([...media.peers.values()].reduce((n, p) => n + p.producers.size, 0)).toBe(5);
     // One recorder part per producer, no more.
-    await expect
-      .poll(async () => {
-        const parts = await t.server.db
-          .selectFrom('recording_parts')
-          .innerJoin('recordings', 'recordings.id', 'recording_parts.recording_id')
-          .select('recording_parts.producer_id')
-          .where('recordings.room_id', '=', room.id)
-          .execute();
-        return new Set(parts.map((p) => p.producer_id)).size;
-      })
-      .toBe(5);
+    const recordedProducers = async () => {
+      const parts = await t.server.db
+        .selectFrom('recording_parts')
+        .innerJoin('recordings', 'recordings.id', 'recording_parts.recording_id')
+        .select('recording_parts.producer_id')
+        .where('recordings.room_id', '=', room.id)
+        .execute();
+      return new Set(parts.map((p) => p.producer_id)).size;
+    };
+    await expect.poll(recordedProducers, { timeout: 15_000 }).toBe(5);
 
     // Consumers per peer are capped too.
     const screen = accepted[0]!.ok ? accepted[0]!.data.id : '';
