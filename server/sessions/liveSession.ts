@@ -240,6 +240,7 @@ export class LiveSession {
 
   async setHand(identity: SocketIdentity, raised: boolean): Promise<void> {
     const self = this.self(identity);
+    if (self.handRaised === raised) return; // nothing changed: no reconcile, no snapshots to everyone
     self.handRaised = raised;
     this.changed();
   }
