@@ -122,7 +122,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   const cases = new CaseService(db, caseEvents, config.sla, config.massDispute);
   const applications = new ApplicationService(db, storage, caseEvents);
   const organisations = new OrganisationService(db, auth, revocations);
-  const liveRooms = new LiveRooms(pool, app.log, config.roomCloseDelayMs);
+  const liveRooms = new LiveRooms(pool, app.log, config.roomCloseDelayMs, { maxConsumersPerPeer: config.signalling.maxConsumersPerPeer });
   mkdirSync(config.recording.dir, { recursive: true });
   const ffmpeg = resolveFfmpeg(config.ffmpegBin);
   const recordings = new RecordingService(
@@ -134,6 +134,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
     db,
     liveRooms,
     log: app.log,
+    idleMs: config.roomCloseDelayMs,
     graceSeconds: config.peerGraceSeconds,
     revokeInvitation: (invitationId) => invitations.revokeBySystem(invitationId),
     ...(config.recording.enabled ? { onOpened: (session, media) => recordings.attach(session, media) } : {}),
@@ -171,7 +172,9 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   await app.register(documentRoutes, { auth, documents, audience: draftAudience });
   await app.register(pageRoutes, { clientDir: config.clientDir });
 
-  const io = attachSignalling(app.server, { rooms, cases, liveRooms, sessions, db, log: app.log, clientAddress: addresses.of, revocations });
+  const io = attachSignalling(app.server, {
+    rooms, cases, liveRooms, sessions, db, log: app.log, clientAddress: addresses.of, revocations, rateLimits: config.signalling.rateLimits,
+  });
   attachProgressNamespace(io as never, { auth, cases, events: caseEvents, db, log: app.log, revocations });
   attachDocumentsNamespace(io as never, { auth, cases, documents, log: app.log, revocations, audience: draftAudience });
   attachRevocationSweep(io as never, revocations);

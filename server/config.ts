@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultSocketRateLimits, type SocketRateLimits } from './signalling/rateLimit.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -65,6 +66,8 @@ export interface Config {
   peerGraceSeconds: number;
   /** How long an empty room keeps its media (and recording) open for someone coming back. */
   roomCloseDelayMs: number;
+  /** Per-peer media caps and per-socket request rates (null: no rate limit, for tests only). */
+  signalling: { maxConsumersPerPeer: number; rateLimits: SocketRateLimits | null };
   /** Explicit ffmpeg binary; resolved by server/recording/ffmpegBinary.ts when unset. */
   ffmpegBin: string | undefined;
   /** Service promise: respond within this many minutes of submission, resolve within this many days of acceptance. */
@@ -148,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: (env.TRUST_PROXY ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
     peerGraceSeconds: int(env, 'PEER_GRACE_SECONDS', 30),
     roomCloseDelayMs: int(env, 'ROOM_CLOSE_DELAY_MS', 2000),
+    signalling: { maxConsumersPerPeer: Math.max(1, int(env, 'MAX_CONSUMERS_PER_PEER', 60)), rateLimits: defaultSocketRateLimits },
     ffmpegBin: env.FFMPEG_BIN || undefined,
     sla: { responseMinutes: int(env, 'SLA_RESPONSE_MINUTES', 60), resolutionDays: int(env, 'SLA_RESOLUTION_DAYS', 7) },
     massDispute: { minCases: int(env, 'MASS_DISPUTE_MIN_CASES', 5), windowDays: int(env, 'MASS_DISPUTE_WINDOW_DAYS', 30) },

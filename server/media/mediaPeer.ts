@@ -27,11 +27,14 @@ export class MediaPeer extends EventEmitter<{ closed: [] }> {
   readonly id = randomUUID();
   readonly transports = new Map<string, types.WebRtcTransport<TransportAppData>>();
   readonly producers = new Map<string, types.Producer<ProducerAppData>>();
+  /** Every consumer on this peer's transports (registered as the worker makes it). */
   readonly consumers = new Map<string, types.Consumer>();
   readonly joinedAt = new Date();
   /** Producers and peers this peer has been told about: what a policy change must take back or add. */
   readonly visibleProducers = new Set<string>();
   readonly visiblePeers = new Set<string>();
+  /** Sources whose producer:create is awaiting the worker: a second one is refused. */
+  readonly pendingSources = new Set<ProducerSource>();
   closed = false;
 
   constructor(

@@ -19,18 +19,16 @@ import {
 import { mediaCodecs } from './codecs.ts';
 import { MediaPeer, summarizeProducer, type ProducerAppData, type TransportAppData } from './mediaPeer.ts';
 import type { WorkerSlot } from './workerPool.ts';
+import { mayConsume, openRoomPolicy, reconcilePeers, revokeConsumer, type ConsumePolicy } from './roomPolicy.ts';
 
-/**
- * Decides what each peer may receive and whom it may see listed. The room
- * applies it to every announcement and every consume request, and
- * `reconcile()` re-applies it to what exists when the rules change.
- */
-export interface ConsumePolicy {
-  canConsume(receiver: MediaPeer, producer: types.Producer<ProducerAppData>): boolean;
-  canSee(viewer: MediaPeer, peer: MediaPeer): boolean;
+export { openRoomPolicy, type ConsumePolicy } from './roomPolicy.ts';
+
+/** Per-peer caps: one producer per source (mic, camera, screen) is fixed; consumers are configurable. */
+export interface MediaLimits {
+  maxConsumersPerPeer: number;
 }
 
-export const openRoomPolicy: ConsumePolicy = { canConsume: () => true, canSee: () => true };
+export const defaultMediaLimits: MediaLimits = { maxConsumersPerPeer: 60 };
 
 const MAX_INCOMING_BITRATE = 1_500_000;
 const INITIAL_OUTGOING_BITRATE = 600_000;
@@ -53,6 +51,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     readonly router: types.Router,
     private readonly speakerObserver: types.ActiveSpeakerObserver,
     private readonly log: FastifyBaseLogger,
+    private readonly limits: MediaLimits,
   ) {
     super();
     speakerObserver.on('dominantspeaker', ({ producer }) => {
@@ -68,12 +67,12 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     });
   }
 
-  static async create(id: string, slot: WorkerSlot, log: FastifyBaseLogger): Promise<MediaRoom> {
+  static async create(id: string, slot: WorkerSlot, log: FastifyBaseLogger, limits: MediaLimits = defaultMediaLimits): Promise<MediaRoom> {
     const router = await slot.worker.createRouter({ mediaCodecs, appData: { roomId: id } });
     try {
       const speakerObserver = await router.createActiveSpeakerObserver({ interval: 500 });
       slot.routers++;
-      return new MediaRoom(id, slot, router, speakerObserver, log.child({ roomId: id }));
+      return new MediaRoom(id, slot, router, speakerObserver, log.child({ roomId: id }), limits);
     } catch (error) {
       router.close();
       throw error;
@@ -117,37 +116,7 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
    * and each peer is told only of what it may now see.
    */
   reconcile(): void {
-    for (const receiver of this.peers.values()) {
-      if (receiver.closed) continue;
-      for (const peer of this.peers.values()) {
-        if (peer === receiver) continue;
-        const seen = this.policy.canSee(receiver, peer);
-        if (seen && !receiver.visiblePeers.has(peer.id)) {
-          receiver.visiblePeers.add(peer.id);
-          // Its producers follow one by one below, each as it becomes visible.
-          receiver.notify('peer:joined', { id: peer.id, displayName: peer.displayName, role: peer.identity.role, producers: [] });
-        }
-        for (const producer of peer.producers.values()) {
-          const allowed = seen && this.policy.canConsume(receiver, producer);
-          if (allowed && !receiver.visibleProducers.has(producer.id)) {
-            receiver.visibleProducers.add(producer.id);
-            receiver.notify('producer:new', summarizeProducer(producer));
-          } else if (!allowed && receiver.visibleProducers.has(producer.id)) {
-            receiver.visibleProducers.delete(producer.id);
-            for (const consumer of [...receiver.consumers.values()]) {
-              if (consumer.producerId !== producer.id) continue;
-              consumer.close();
-              receiver.notify('consumer:closed', { consumerId: consumer.id, producerId: producer.id });
-            }
-            receiver.notify('producer:closed', { producerId: producer.id, peerId: peer.id });
-          }
-        }
-        if (!seen && receiver.visiblePeers.has(peer.id)) {
-          receiver.visiblePeers.delete(peer.id);
-          receiver.notify('peer:left', { peerId: peer.id });
-        }
-      }
-    }
+    reconcilePeers(this);
   }
 
   async createTransport(peer: MediaPeer, direction: 'send' | 'recv'): Promise<TransportInfo> {
@@ -169,6 +138,8 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     }
     peer.transports.set(transport.id, transport);
     transport.observer.once('close', () => peer.transports.delete(transport.id));
+    // Registered the moment the worker made it, so reconcile() sees a consumer still in flight.
+    transport.observer.on('newconsumer', (consumer) => this.adoptConsumer(peer, consumer));
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') this.log.warn({ peerId: peer.id, state }, 'transport DTLS state');
     });
@@ -209,8 +180,18 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     const transport = peer.transport(transportId, 'send');
     const expectedKind: MediaKind = source === 'mic' ? 'audio' : 'video';
     if (kind !== expectedKind) throw new AppError(ErrorCode.InvalidPayload, `A ${source} producer must be ${expectedKind}`);
-    const producer = await transport.produce<ProducerAppData>({ kind, rtpParameters, appData: { peerId: peer.id, source } });
-    if (peer.closed) {
+    // One microphone, one camera, one screen per peer: each producer costs a recorder and a part.
+    if (peer.pendingSources.has(source) || [...peer.producers.values()].some((p) => p.appData.source === source)) {
+      throw new AppError(ErrorCode.LimitReached, `This peer already sends a ${source}; close it first`);
+    }
+    peer.pendingSources.add(source);
+    let producer: types.Producer<ProducerAppData>;
+    try {
+      producer = await transport.produce<ProducerAppData>({ kind, rtpParameters, appData: { peerId: peer.id, source } });
+    } finally {
+      peer.pendingSources.delete(source);
+    }
+    if (peer.closed || this.closed) {
       producer.close();
       throw new AppError(ErrorCode.NotJoined, 'Peer left while producing');
     }
@@ -248,9 +229,14 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   async consume(receiver: MediaPeer, producerId: string): Promise<ConsumerInfo> {
     const producer = this.findProducer(producerId);
     // A producer the receiver may not see is reported like one that does not exist.
-    const owner = producer && this.peers.get(producer.appData.peerId);
-    if (!producer || !owner || owner === receiver || !this.policy.canSee(receiver, owner) || !this.policy.canConsume(receiver, producer)) {
+    if (!producer || !mayConsume(this, receiver, producer)) {
       throw new AppError(ErrorCode.NotFound, `No producer ${producerId} available to this peer`);
+    }
+    // One consumer per producer per peer: asking again returns the one it has.
+    const existing = [...receiver.consumers.values()].find((c) => c.producerId === producerId && !c.closed);
+    if (existing) return consumerInfo(existing, producer);
+    if (receiver.consumers.size >= this.limits.maxConsumersPerPeer) {
+      throw new AppError(ErrorCode.LimitReached, `At most ${this.limits.maxConsumersPerPeer} consumers per peer`);
     }
     if (!this.router.canConsume({ producerId, rtpCapabilities: receiver.rtpCapabilities })) {
       throw new AppError(ErrorCode.CannotConsume, 'This device cannot decode that producer');
@@ -262,38 +248,28 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
       paused: true, // resumed when the client says it is ready, so no keyframe is lost
       appData: { peerId: producer.appData.peerId, source: producer.appData.source },
     });
+    // The rules may have changed while the worker made it (a private talk began): decide again.
     if (receiver.closed) {
       consumer.close();
       throw new AppError(ErrorCode.NotJoined, 'Peer left while consuming');
     }
-    receiver.consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => receiver.consumers.delete(consumer.id));
-    consumer.on('producerclose', () => {
-      receiver.notify('consumer:closed', { consumerId: consumer.id, producerId });
-    });
-    consumer.on('layerschange', (layers) => {
-      receiver.notify('consumer:layers', {
-        consumerId: consumer.id,
-        spatialLayer: layers?.spatialLayer ?? null,
-        temporalLayer: layers?.temporalLayer ?? null,
-      });
-    });
-    return {
-      id: consumer.id,
-      producerId,
-      peerId: producer.appData.peerId,
-      kind: consumer.kind,
-      source: producer.appData.source,
-      rtpParameters: consumer.rtpParameters,
-      type: consumer.type,
-      producerPaused: consumer.producerPaused,
-    };
+    if (consumer.closed || !mayConsume(this, receiver, producer)) {
+      consumer.close();
+      throw new AppError(ErrorCode.NotFound, `No producer ${producerId} available to this peer`);
+    }
+    return consumerInfo(consumer, producer);
   }
 
   async setConsumerPaused(peer: MediaPeer, consumerId: string, paused: boolean): Promise<void> {
     const consumer = peer.consumer(consumerId);
-    if (paused) await consumer.pause();
-    else await consumer.resume();
+    if (paused) {
+      await consumer.pause();
+      return;
+    }
+    // Resuming is receiving: the policy must still allow it, before and after the worker answers.
+    this.assertConsumable(peer, consumer);
+    await consumer.resume();
+    this.assertConsumable(peer, consumer);
   }
 
   async setConsumerLayers(peer: MediaPeer, consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {
@@ -346,6 +322,27 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
     };
   }
 
+  private assertConsumable(peer: MediaPeer, consumer: types.Consumer): void {
+    const producer = this.findProducer(consumer.producerId);
+    if (producer && !consumer.closed && mayConsume(this, peer, producer)) return;
+    revokeConsumer(peer, consumer);
+    throw new AppError(ErrorCode.NotFound, `No consumer ${consumer.id} of this peer`);
+  }
+
+  /** Every consumer made on one of the peer's transports, in flight or not. */
+  private adoptConsumer(peer: MediaPeer, consumer: types.Consumer): void {
+    peer.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => peer.notify('consumer:closed', { consumerId: consumer.id, producerId: consumer.producerId }));
+    consumer.on('layerschange', (layers) => {
+      peer.notify('consumer:layers', {
+        consumerId: consumer.id,
+        spatialLayer: layers?.spatialLayer ?? null,
+        temporalLayer: layers?.temporalLayer ?? null,
+      });
+    });
+  }
+
   private onPeerClosed(peer: MediaPeer): void {
     if (this.peers.get(peer.id) !== peer) return;
     this.peers.delete(peer.id);
@@ -359,4 +356,17 @@ export class MediaRoom extends EventEmitter<MediaRoomEvents> {
   private assertOpen(): void {
     if (this.closed) throw new AppError(ErrorCode.RoomUnavailable, 'The room media is being rebuilt; join again');
   }
+}
+
+function consumerInfo(consumer: types.Consumer, producer: types.Producer<ProducerAppData>): ConsumerInfo {
+  return {
+    id: consumer.id,
+    producerId: producer.id,
+    peerId: producer.appData.peerId,
+    kind: consumer.kind,
+    source: producer.appData.source,
+    rtpParameters: consumer.rtpParameters,
+    type: consumer.type,
+    producerPaused: consumer.producerPaused,
+  };
 }

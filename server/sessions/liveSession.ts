@@ -84,6 +84,8 @@ export class LiveSession {
   private media: MediaRoom | undefined;
   private readonly talkListeners = new Set<() => void>();
   private shutDown = false;
+  /** Forgotten by LiveSessions (its room idle): a newer instance carries the room from now on. */
+  private retired = false;
   private openedOn: MediaRoom | undefined;
 
   private constructor(
@@ -102,7 +104,8 @@ export class LiveSession {
 
   /** The SFU room carrying this session, created on a worker when needed (again after a worker died). */
   async mediaRoom(): Promise<MediaRoom> {
-    const media = await this.deps.liveRooms.getOrCreate(this.room.id);
+    const media = this.retired ? undefined : await this.deps.liveRooms.getOrCreate(this.room.id);
+    if (!media || this.retired) throw new AppError(ErrorCode.RoomUnavailable, 'The session is being reloaded; join again');
     if (media !== this.media) {
       this.media = media;
       media.policy = this.policy;
@@ -155,6 +158,11 @@ export class LiveSession {
   /** Binds the participant to its media peer once the peer is in the room. */
   attach(participant: Participant, peer: MediaPeer): void {
     participant.peerId = peer.id;
+    // A peer that left before it was attached (its socket dropped mid-join) leaves at once.
+    if (peer.closed) return this.onPeerClosed(participant, peer);
+    // Online again even if the stale peer this one replaced was just marked as reconnecting.
+    clearTimeout(participant.goneTimer);
+    participant.presence = 'online';
     peer.once('closed', () => this.onPeerClosed(participant, peer));
     // The session opens when its host arrives; from then on it is recorded, lobby included.
     if (this.media && this.openedOn !== this.media && participant.side === 'staff' && can(staffActor(participant), 'session:host')) {
@@ -232,6 +240,7 @@ export class LiveSession {
 
   async setHand(identity: SocketIdentity, raised: boolean): Promise<void> {
     const self = this.self(identity);
+    if (self.handRaised === raised) return; // nothing changed: no reconcile, no snapshots to everyone
     self.handRaised = raised;
     this.changed();
   }
@@ -390,6 +399,16 @@ export class LiveSession {
       you: { ...this.view(participant), isHost, canAdmit: staffViewer && can(staffActor(participant), 'session:admit') },
       participants: visible.map((p) => this.view(p)),
     };
+  }
+
+  /** Forgotten while idle: no more timers; the event log holds everything a reload needs. */
+  retire(): void {
+    this.retired = true;
+    for (const p of this.participants.values()) {
+      clearTimeout(p.goneTimer);
+      // The room closed while they were away: they left (a reload shows everyone as gone).
+      if (p.presence === 'reconnecting' && p.peerId === null) void this.log('participant.left', p.name, p, { name: p.name }).catch(() => undefined);
+    }
   }
 
   /** Server shutdown: no more timers or writes. */

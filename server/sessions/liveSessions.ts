@@ -1,4 +1,9 @@
-/** The sessions in progress on this server, one per room, loaded once from the store. */
+/**
+ * The sessions in progress on this server, one per room, loaded once from
+ * the store. A session is forgotten once its room has had no media for a
+ * while (its state is rebuilt from the event log when someone comes back),
+ * so memory follows the rooms in use, not every room ever opened.
+ */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../store/database.ts';
 import { findRoom } from '../store/repositories/rooms.ts';
@@ -17,10 +22,15 @@ export class LiveSessions {
   /** Private talks under way, by room (filled as sessions load and their talks change). */
   private readonly talks = new Map<string, { caseId: string } & CasePrivateTalk>();
   private readonly talkListeners = new Set<(caseId: string) => void>();
+  private readonly forgetTimers = new Map<string, NodeJS.Timeout>();
+  private readonly idleMs: number;
 
   constructor(
-    private readonly deps: SessionDeps & { db: Db; liveRooms: LiveRooms; log: FastifyBaseLogger },
-  ) {}
+    private readonly deps: SessionDeps & { db: Db; liveRooms: LiveRooms; log: FastifyBaseLogger; idleMs?: number },
+  ) {
+    this.idleMs = deps.idleMs ?? 2000;
+    deps.liveRooms.on('roomClosed', (roomId) => this.forgetLater(roomId));
+  }
 
   get(roomId: string): Promise<LiveSession> {
     let session = this.sessions.get(roomId);
@@ -34,8 +44,15 @@ export class LiveSessions {
       })();
       session.catch(() => this.sessions.delete(roomId));
       this.sessions.set(roomId, session);
+      // Loaded for a request that never brings media (e.g. evidence): forgotten the same way.
+      this.forgetLater(roomId);
     }
     return session;
+  }
+
+  /** Sessions held in memory now. */
+  get size(): number {
+    return this.sessions.size;
   }
 
   /** The private talks under way in the case's sessions on this server. */
@@ -50,6 +67,8 @@ export class LiveSessions {
   }
 
   async closeAll(): Promise<void> {
+    for (const timer of this.forgetTimers.values()) clearTimeout(timer);
+    this.forgetTimers.clear();
     const sessions = await Promise.allSettled(this.sessions.values());
     for (const result of sessions) if (result.status === 'fulfilled') result.value.close();
   }
@@ -68,5 +87,25 @@ export class LiveSessions {
       track(new Date().toISOString());
       for (const listener of this.talkListeners) listener(caseId);
     });
+  }
+
+  private forgetLater(roomId: string): void {
+    clearTimeout(this.forgetTimers.get(roomId));
+    const timer = setTimeout(() => {
+      this.forgetTimers.delete(roomId);
+      void this.forgetIfIdle(roomId);
+    }, this.idleMs);
+    timer.unref();
+    this.forgetTimers.set(roomId, timer);
+  }
+
+  private async forgetIfIdle(roomId: string): Promise<void> {
+    const pending = this.sessions.get(roomId);
+    if (!pending || this.deps.liveRooms.has(roomId)) return;
+    const session = await pending.catch(() => undefined);
+    // Checked again after the await: media may have come back meanwhile.
+    if (this.sessions.get(roomId) !== pending || this.deps.liveRooms.has(roomId)) return;
+    this.sessions.delete(roomId);
+    session?.retire();
   }
 }

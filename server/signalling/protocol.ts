@@ -270,6 +270,10 @@ export const ErrorCode = {
   UnknownEvent: 'UNKNOWN_EVENT',
   Unauthorized: 'UNAUTHORIZED',
   Internal: 'INTERNAL',
+  /** A per-peer cap (producers per source, consumers) is reached. */
+  LimitReached: 'LIMIT_REACHED',
+  /** Too many requests of one kind from this connection; slow down. */
+  RateLimited: 'RATE_LIMITED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,7 +1,9 @@
 /**
- * The boundary for every socket request: the payload is checked against its
- * schema, requests from one socket run one at a time in arrival order, and
- * every outcome, thrown errors included, becomes an acknowledgement.
+ * The boundary for every socket request: each socket's requests are rate
+ * limited per class, the payload is checked against its schema, requests
+ * from one socket run one at a time in arrival order (none once the socket
+ * has gone), and every outcome, thrown errors included, becomes an
+ * acknowledgement.
  */
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { compileSchema } from '../validation.ts';
@@ -18,6 +20,7 @@ import {
   type ResponseData,
 } from './protocol.ts';
 import type { YuntingSocket } from './types.ts';
+import { classOf, defaultSocketRateLimits, socketLimiter, type RequestClass, type SocketRateLimits } from './rateLimit.ts';
 
 const validators = Object.fromEntries(
   Object.entries(RequestSchemas).map(([name, schema]) => [name, compileSchema(schema as TSchema)]),
@@ -42,21 +45,42 @@ export function toAckError(error: unknown, log: FastifyBaseLogger): AckError {
   return { code: ErrorCode.Internal, message: 'Internal error' };
 }
 
-export function serveRequests(socket: YuntingSocket, handlers: RequestHandlers, log: FastifyBaseLogger): void {
+export function serveRequests(
+  socket: YuntingSocket,
+  handlers: RequestHandlers,
+  log: FastifyBaseLogger,
+  limits: SocketRateLimits | null = defaultSocketRateLimits,
+): void {
   let queue: Promise<unknown> = Promise.resolve();
+  const limiter = limits ? socketLimiter(limits) : () => 'ok' as const;
+  /** False when the request is refused for its rate; a flooding socket is cut. */
+  const withinRate = (cls: RequestClass, reply?: (answer: Ack<never>) => void): boolean => {
+    const verdict = limiter(cls);
+    if (verdict === 'ok') return true;
+    reply?.({ ok: false, error: { code: ErrorCode.RateLimited, message: 'Too many requests; slow down' } });
+    if (verdict === 'disconnect' && socket.connected) {
+      log.warn({ requestClass: cls }, 'socket flooding beyond its rate limits; disconnecting');
+      socket.disconnect(true);
+    }
+    return false;
+  };
 
   for (const name of Object.keys(RequestSchemas) as RequestName[]) {
     (socket.on as (event: string, listener: (...args: unknown[]) => void) => void)(name, (...args: unknown[]) => {
       const ack = args.at(-1);
-      if (typeof ack !== 'function') return; // every request must ask for an answer
       const payload = args.length > 1 ? args[0] : undefined;
+      const invalid = typeof ack === 'function' ? validationError(name, payload) : undefined;
+      // Malformed input costs one check and is counted in its own, larger bucket; valid requests in their class's.
+      if (!withinRate(typeof ack !== 'function' || invalid ? 'invalid' : classOf(name), typeof ack === 'function' ? (ack as (answer: Ack<never>) => void) : undefined)) return;
+      if (typeof ack !== 'function') return; // every request must ask for an answer
       const reply = ack as (answer: Ack<unknown>) => void;
-      const invalid = validationError(name, payload);
       if (invalid) {
         reply({ ok: false, error: invalid });
         return;
       }
       queue = queue.then(async () => {
+        // A socket that left while this waited gets no more work done for it (no ghost peers).
+        if (!socket.connected) return;
         try {
           const data = await (handlers[name] as RequestHandler<RequestName>)(payload as RequestPayload<RequestName>);
           reply({ ok: true, data });
@@ -70,6 +94,7 @@ export function serveRequests(socket: YuntingSocket, handlers: RequestHandlers, 
   socket.onAny((event: string, ...args: unknown[]) => {
     if (event in RequestSchemas) return;
     const ack = args.at(-1);
+    if (!withinRate('invalid', typeof ack === 'function' ? (ack as (answer: Ack<never>) => void) : undefined)) return;
     if (typeof ack === 'function') {
       (ack as (answer: Ack<never>) => void)({
         ok: false,

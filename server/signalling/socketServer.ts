@@ -16,6 +16,7 @@ import type { LiveRooms } from '../rooms/liveRooms.ts';
 import type { Notify } from '../media/mediaPeer.ts';
 import { ErrorCode } from './protocol.ts';
 import { serveRequests } from './requests.ts';
+import { defaultSocketRateLimits, type SocketRateLimits } from './rateLimit.ts';
 import { mediaHandlers } from './handlers/mediaHandlers.ts';
 import { sessionHandlers } from './handlers/sessionHandlers.ts';
 import type { LiveSessions } from '../sessions/liveSessions.ts';
@@ -41,6 +42,8 @@ export interface SignallingDeps {
   /** The client address of a handshake (server/http/clientAddress.ts: the same rule as HTTP). */
   clientAddress: (request: IncomingMessage) => string;
   revocations: Revocations;
+  /** Per-socket request rates; null turns them off (tests only). */
+  rateLimits?: SocketRateLimits | null;
 }
 
 export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): YuntingIo {
@@ -90,7 +93,8 @@ function onConnection(socket: YuntingSocket, deps: SignallingDeps): void {
     // A connection told it is finished is cut once the message is out.
     if (event === 'room:closed') setImmediate(() => socket.disconnect(true));
   };
-  serveRequests(socket, { ...mediaHandlers(socket, deps, notify), ...sessionHandlers(socket, deps) }, log);
+  const handlers = { ...mediaHandlers(socket, deps, notify), ...sessionHandlers(socket, deps) };
+  serveRequests(socket, handlers, log, deps.rateLimits === undefined ? defaultSocketRateLimits : deps.rateLimits);
   socket.on('disconnect', (reason) => {
     log.debug({ reason }, 'socket disconnected');
     const peerId = socket.data.peerId;

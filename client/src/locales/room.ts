@@ -52,6 +52,7 @@ export const zhRoom = {
   'chat.empty': '还没有消息。',
   'chat.private': '单独沟通',
   'chat.failed': '发送失败：{message}',
+  'chat.tooFast': '发送太频繁，请稍候再发。',
 
   'ev.title': '证据材料',
   'ev.takePhoto': '拍照',
@@ -184,6 +185,7 @@ export const enRoom: Record<keyof typeof zhRoom, string> = {
   'chat.empty': 'No messages yet.',
   'chat.private': 'Private',
   'chat.failed': 'Could not send: {message}',
+  'chat.tooFast': 'Sending too fast; please wait a moment.',
 
   'ev.title': 'Evidence',
   'ev.takePhoto': 'Camera',

@@ -9,6 +9,7 @@ import { bindText, roleKey } from '../i18n.ts';
 import { icons } from '../icons.ts';
 import type { RoomSession } from './session.ts';
 import { errorText, shortClock } from './sessionText.ts';
+import { isSignallingError } from '../signalling.ts';
 
 export class ChatPanel {
   readonly el: HTMLElement;
@@ -86,7 +87,8 @@ export class ChatPanel {
       this.autosize();
       this.add(message, true);
     } catch (err) {
-      bindText(this.error, 'chat.failed', { message: errorText(err) });
+      if (isSignallingError(err, 'RATE_LIMITED')) bindText(this.error, 'chat.tooFast');
+      else bindText(this.error, 'chat.failed', { message: errorText(err) });
       this.error.hidden = false;
     } finally {
       this.sending = false;

@@ -31,6 +31,10 @@ export function mediaHandlers(
     return { room, peer };
   };
 
+  const stillConnected = () => {
+    if (!socket.connected) throw new AppError(ErrorCode.NotJoined, 'The connection closed during the join');
+  };
+
   return {
     'room:capabilities': async () => {
       const room = await (await sessions.get(identity.roomId)).mediaRoom();
@@ -41,9 +45,19 @@ export function mediaHandlers(
       const current = socket.data.peerId ? liveRooms.get(identity.roomId)?.peers.get(socket.data.peerId) : undefined;
       if (current) throw new AppError(ErrorCode.AlreadyJoined, 'Already in the room');
       const session = await sessions.get(identity.roomId);
+      stillConnected();
       const participant = session.enter(identity);
-      const room = await session.mediaRoom();
       const peer = new MediaPeer(identity, rtpCapabilities as types.RtpCapabilities, notify, device);
+      let room: MediaRoom;
+      try {
+        room = await session.mediaRoom();
+        // The socket may have dropped while the media room was made: then no peer is added (no ghost).
+        stillConnected();
+      } catch (error) {
+        peer.close();
+        session.attach(participant, peer); // a closed peer: the participant is shown as reconnecting
+        throw error;
+      }
       const { replaced } = room.addPeer(peer);
       replaced?.notify('room:closed', { reason: 'replaced' });
       socket.data.peerId = peer.id;
