@@ -87,7 +87,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     trustProxy: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log: app.log.child({ module: 'store' }) });
   let pool: WorkerPool;
   try {
     pool = await WorkerPool.create(config.media, app.log);
@@ -139,7 +139,9 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   });
   await recordings.reconcile();
   await recordings.applyRetention();
-  const retentionTimer = setInterval(() => void recordings.applyRetention(), 86_400_000);
+  const retentionTimer = setInterval(() => {
+    recordings.applyRetention().catch((error: unknown) => app.log.error({ err: error }, 'recording retention failed; tried again tomorrow'));
+  }, 86_400_000);
   retentionTimer.unref();
 
   installErrorHandler(app);

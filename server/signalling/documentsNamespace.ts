@@ -13,6 +13,7 @@ import type { CaseService } from '../cases/caseService.ts';
 import type { DocumentActor, DocumentService } from '../documents/documentService.ts';
 import { AppError } from '../errors.ts';
 import { compileSchema } from '../validation.ts';
+import { isStoreUnavailable, STORE_UNAVAILABLE } from '../store/storeErrors.ts';
 
 const Handshake = compileSchema(
   Type.Object({ token: Type.String({ minLength: 10, maxLength: 4096 }), caseId: Type.Optional(Type.String({ format: 'uuid' })) }),
@@ -41,7 +42,8 @@ export function attachDocumentsNamespace(
     identify().then(
       () => next(),
       (error: unknown) => {
-        const code = error instanceof AppError ? error.code : 'INTERNAL';
+        if (!(error instanceof AppError) && !isStoreUnavailable(error)) deps.log.error({ err: error }, 'documents: handshake failed');
+        const code = error instanceof AppError ? error.code : isStoreUnavailable(error) ? STORE_UNAVAILABLE : 'INTERNAL';
         next(Object.assign(new Error(error instanceof AppError ? error.message : 'Could not verify'), { data: { code } }));
       },
     );
@@ -71,6 +73,7 @@ export function attachDocumentsNamespace(
             (error: unknown) => deps.log.error({ err: error, documentId: change.documentId }, 'documents: push failed'),
           );
         }
-      });
+      })
+      .catch((error: unknown) => deps.log.error({ err: error, documentId: change.documentId }, 'documents: could not list the sockets to push to'));
   });
 }

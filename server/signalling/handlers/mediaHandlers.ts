@@ -41,7 +41,7 @@ export function mediaHandlers(
       const current = socket.data.peerId ? liveRooms.get(identity.roomId)?.peers.get(socket.data.peerId) : undefined;
       if (current) throw new AppError(ErrorCode.AlreadyJoined, 'Already in the room');
       const session = await sessions.get(identity.roomId);
-      const participant = session.enter(identity);
+      const participant = await session.enter(identity);
       const room = await session.mediaRoom();
       const peer = new MediaPeer(identity, rtpCapabilities as types.RtpCapabilities, notify, device);
       const { replaced } = room.addPeer(peer);
