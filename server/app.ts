@@ -137,6 +137,8 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     recordingsDir: config.recording.dir,
     signingKey: signingKeyLoader({ dataDir: config.dataDir, p12File: config.signing?.p12File, p12Password: config.signing?.p12Password }),
   });
+  const swept = await documents.storage.sweepTemporary();
+  if (swept.length) app.log.warn({ files: swept }, 'removed half-written document files left by a crash');
   await recordings.reconcile();
   await recordings.applyRetention();
   const retentionTimer = setInterval(() => {
