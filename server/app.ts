@@ -33,6 +33,7 @@ import { attachDocumentsNamespace } from './signalling/documentsNamespace.ts';
 import { documentRoutes } from './http/routes/documents.ts';
 import { DocumentService } from './documents/documentService.ts';
 import { signingKeyLoader } from './documents/signingKey.ts';
+import { concludeSealedAgreements } from './documents/recovery.ts';
 import { LiveSessions } from './sessions/liveSessions.ts';
 import { SessionEvidence } from './sessions/sessionEvidence.ts';
 import { sessionEvidenceRoutes } from './http/routes/sessionEvidence.ts';
@@ -139,6 +140,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
   });
   const swept = await documents.storage.sweepTemporary();
   if (swept.length) app.log.warn({ files: swept }, 'removed half-written document files left by a crash');
+  await concludeSealedAgreements(db, cases, app.log.child({ module: 'documents' }));
   await recordings.reconcile();
   await recordings.applyRetention();
   const retentionTimer = setInterval(() => {

@@ -13,9 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DocumentView, VerifyResult } from '../../server/documents/documentService.ts';
+import Database from 'better-sqlite3';
 import { signingCase } from '../helpers/documents.ts';
+import { connect, joinRoom } from '../helpers/signallingClient.ts';
 import { scribblePng } from '../helpers/signaturePng.ts';
-import type { TestServer } from '../helpers/testServer.ts';
+import { startTestServer, type TestServer } from '../helpers/testServer.ts';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yunting-signcrash-'));
 const password = 'sign-crash-password';
@@ -100,9 +102,17 @@ describe('the server killed while the host signs', () => {
     const port = await freePort();
     let t = await startServer(port);
     const c = await signingCase(t, '-crash');
+    // The host has entered the session: the case is in session, so a sealed agreement concludes it.
+    const hostSocket = await connect(t.url, { token: c.mediator.token, roomId: c.roomId });
+    await joinRoom(hostSocket);
+    hostSocket.close();
+    const store = new Database(path.join(dataDir, 'yunting.sqlite3'), { readonly: true });
+    const caseStatus = async () => (await t.api<{ status: string }>('GET', `/api/cases/${c.caseId}`, undefined, c.mediator.token)).body.status;
+    expect(await caseStatus()).toBe('in_session');
     // Kill at several moments: as the request lands, while the host's signature image or the sealed
     // file is being written, once the sealed file is on disk (before or as it is registered), and just after the answer.
-    const moments = ['request', 'signature-image', 'final-temp', 'final-file', 'after'] as const;
+    // 'sealed' (first, while the case is still in session): the instant the seal is registered, before the case is concluded.
+    const moments = ['sealed', 'request', 'signature-image', 'final-temp', 'final-file', 'after'] as const;
     const watchFor: Record<string, RegExp> = { 'signature-image': /^sig-.*\.tmp$/, 'final-temp': /^final-.*\.tmp$/, 'final-file': /^final-.*\.pdf$/ };
     const outcomes: string[] = [];
     for (const [i, moment] of moments.entries()) {
@@ -128,6 +138,10 @@ describe('the server killed while the host signs', () => {
       if (moment === 'after') {
         expect(await hostSigns).toBe(201);
         acknowledged.push('host');
+      } else if (moment === 'sealed') {
+        const deadline = Date.now() + 20_000;
+        const row = store.prepare('SELECT status FROM documents WHERE id = ?');
+        while (!settled && Date.now() < deadline && (row.get(id) as { status: string }).status !== 'final') await new Promise((resolve) => setImmediate(resolve));
       } else if (moment !== 'request') {
         const pattern = watchFor[moment]!;
         const deadline = Date.now() + 20_000;
@@ -147,6 +161,8 @@ describe('the server killed while the host signs', () => {
       if (after.body.status === 'final') {
         outcomes.push(`${moment}: sealed`);
         expect(slots).toEqual(expect.arrayContaining(['applicant', 'respondent', 'host']));
+        // However close to the seal the crash came, the signed agreement has concluded the case.
+        if (moment === 'sealed') expect(await caseStatus()).toBe('agreement_signed');
       } else {
         outcomes.push(`${moment}: waits for the host`);
         expect(after.body.status).toBe('signing');
@@ -160,6 +176,40 @@ describe('the server killed while the host signs', () => {
       expect(result.document!.signers.map((s) => s.role)).toEqual(['applicant', 'respondent', 'host']);
       expect(leftovers()).toEqual([]);
     }
+    store.close();
+    expect(await caseStatus()).toBe('agreement_signed');
     console.log(`signing crash outcomes: ${outcomes.join('; ')}`);
   }, 240_000);
+});
+
+describe('a sealed agreement whose case was not concluded', () => {
+  it('concludes the case when the server starts again', async () => {
+    let t = await startTestServer({ keepData: true, databaseUrl: undefined });
+    try {
+      const c = await signingCase(t, '-conclude');
+      const hostSocket = await connect(t.url, { token: c.mediator.token, roomId: c.roomId });
+      await joinRoom(hostSocket);
+      hostSocket.close();
+      const created = await t.api<DocumentView>('POST', `/api/cases/${c.caseId}/documents`, { kind: 'mediation_agreement' }, c.mediator.token);
+      const sent = await t.api<DocumentView>('POST', `/api/documents/${created.body.id}/send`, { revision: created.body.revision }, c.mediator.token);
+      for (const [i, token] of [c.applicantToken, c.respondentToken].entries()) expect((await sign(t, sent.body.id, token, sent.body, i + 1)).status).toBe(201);
+      // What a crash between the seal and the case's conclusion leaves: the conclusion cannot be written.
+      const file = new Database(path.join(t.dataDir, 'yunting.sqlite3'));
+      file.exec(`CREATE TRIGGER yt_injected_fault BEFORE INSERT ON case_status_events WHEN NEW.status = 'agreement_signed' BEGIN SELECT RAISE(ABORT, 'injected fault'); END`);
+      expect((await sign(t, sent.body.id, c.mediator.token, sent.body, 9)).status).toBe(201);
+      file.exec('DROP TRIGGER yt_injected_fault');
+      file.close();
+      const caseStatus = async () => (await t.api<{ status: string }>('GET', `/api/cases/${c.caseId}`, undefined, c.mediator.token)).body.status;
+      expect(await caseStatus()).toBe('in_session');
+
+      await t.close();
+      t = await startTestServer({ dataDir: t.dataDir, keepData: true, databaseUrl: undefined });
+      expect(await caseStatus()).toBe('agreement_signed');
+      const audit = await t.api<{ entries: { action: string }[] }>('GET', `/api/cases/${c.caseId}/audit`, undefined, c.clerk.token);
+      expect(audit.body.entries.map((e) => e.action)).toContain('case.agreement_signed');
+    } finally {
+      await t.close();
+      rmSync(t.dataDir, { recursive: true, force: true });
+    }
+  });
 });
