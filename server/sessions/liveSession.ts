@@ -27,20 +27,7 @@ import type { Db } from '../store/database.ts';
 import type { Room } from '../store/schema.ts';
 import { canHear, groupOf, mayOpen, sideOf, type AudienceMember, type PrivateTalk } from './audience.ts';
 import { SerialQueue, SessionLog, type EventKind, type NewEvent } from './sessionLog.ts';
-
-interface Participant extends AudienceMember {
-  subject: string;
-  name: string;
-  role: SocketIdentity['role'];
-  verified: boolean;
-  presence: ParticipantView['presence'];
-  handRaised: boolean;
-  mutedByHost: boolean;
-  /** Microphones the party had paused itself when the host muted it: unmuting leaves them paused. */
-  selfPausedMics: Set<string>;
-  peerId: string | null;
-  goneTimer?: NodeJS.Timeout;
-}
+import { newParticipant, replayEvents, type Participant } from './sessionState.ts';
 
 export interface SessionDeps {
   db: Db;
@@ -85,10 +72,12 @@ export class LiveSession {
 
   static async load(room: Room, deps: SessionDeps): Promise<LiveSession> {
     const session = new LiveSession(room, deps);
-    const events = await session.events.load();
-    for (const event of events) session.replay(event.kind as EventKind, event.subject, JSON.parse(event.detail) as Record<string, string>, event.at);
-    // Nobody is connected to a session just loaded; whoever comes back is online again.
-    for (const participant of session.participants.values()) participant.presence = 'gone';
+    const state = replayEvents(await session.events.load());
+    for (const participant of state.participants.values()) session.participants.set(participant.subject, participant);
+    for (const subject of state.removed) session.removed.add(subject);
+    session.privateTalk = state.privateTalk;
+    session.phase = state.phase;
+    session.phaseStartedAt = state.phaseStartedAt;
     return session;
   }
 
@@ -125,7 +114,7 @@ export class LiveSession {
       if (this.removed.has(identity.subject)) throw new AppError(ErrorCode.Forbidden, 'You were removed from this session', 403);
       let participant = this.participants.get(identity.subject);
       if (!participant) {
-        const fresh = this.newParticipant(identity.subject, identity.displayName, identity.role, 'online');
+        const fresh = newParticipant(identity.subject, identity.displayName, identity.role, 'online');
         await this.record(identity.displayName, [{ kind: 'participant.joined', subject: fresh.subject, detail: { name: fresh.name, role: fresh.role } }]);
         this.participants.set(identity.subject, fresh);
         participant = fresh;
@@ -134,23 +123,6 @@ export class LiveSession {
       participant.presence = 'online';
       return participant;
     });
-  }
-
-  private newParticipant(subject: string, name: string, role: SocketIdentity['role'], presence: ParticipantView['presence']): Participant {
-    return {
-      id: randomUUID(),
-      subject,
-      name,
-      role,
-      side: sideOf(role),
-      admitted: sideOf(role) === 'staff',
-      verified: false,
-      presence,
-      handRaised: false,
-      mutedByHost: false,
-      selfPausedMics: new Set(),
-      peerId: null,
-    };
   }
 
   /** Binds the participant to its media peer once the peer is in the room. */
@@ -527,60 +499,6 @@ export class LiveSession {
       const participant = this.of(peer);
       if (participant) peer.notify('session:state', this.snapshotFor(participant));
     }
-  }
-
-  private replay(kind: EventKind, subject: string | null, detail: Record<string, string>, at: string): void {
-    const target = subject ? this.participants.get(subject) : undefined;
-    const ensure = () =>
-      target ??
-      (subject && detail.role
-        ? this.enterFromLog(subject, detail.name ?? '', detail.role as SocketIdentity['role'])
-        : undefined);
-    switch (kind) {
-      case 'participant.joined':
-        ensure();
-        break;
-      case 'participant.admitted': {
-        const p = ensure();
-        if (p) p.admitted = true;
-        break;
-      }
-      case 'participant.verified': {
-        const p = ensure();
-        if (p) p.verified = true;
-        break;
-      }
-      case 'participant.rejected': {
-        const p = ensure();
-        if (p) p.admitted = false;
-        break;
-      }
-      case 'participant.removed':
-        if (subject) this.removed.add(subject);
-        break;
-      case 'floor.muted':
-      case 'floor.unmuted':
-        if (target) target.mutedByHost = kind === 'floor.muted';
-        break;
-      case 'private.started':
-        this.privateTalk = { side: detail.side as PrivateTalk['side'], since: at };
-        break;
-      case 'private.ended':
-        this.privateTalk = null;
-        break;
-      case 'phase.changed':
-        this.phase = detail.phase as HearingPhase;
-        this.phaseStartedAt = at;
-        break;
-      case 'participant.left':
-        break;
-    }
-  }
-
-  private enterFromLog(subject: string, name: string, role: SocketIdentity['role']): Participant {
-    const participant = this.newParticipant(subject, name, role, 'gone');
-    this.participants.set(subject, participant);
-    return participant;
   }
 
   private about(kind: EventKind, target: Participant): NewEvent {
