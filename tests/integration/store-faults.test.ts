@@ -12,7 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/testServer.ts';
-import { joinRoom, ok, request, type ClientSocket } from '../helpers/signallingClient.ts';
+import { joinRoom, ok, request, vp8RtpParameters, type ClientSocket } from '../helpers/signallingClient.ts';
 import { request as clientRequest, type SignallingSocket } from '../../client/src/signalling.ts';
 import { admitAll, caseSession, participant, participantId, produceBoth, seedHosts } from '../helpers/liveCase.ts';
 
@@ -89,6 +89,10 @@ describe.skipIf(!postgresUrl)('PostgreSQL backends terminated mid-hearing', () =
       .toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 300)); // the pool hears of its dead clients
 
+    // The applicant shares its screen meanwhile: media needs no database, its recording waits for one.
+    const sendTransport = [...[...t.server.liveRooms.get(roomId)!.peers.values()].find((p) => p.displayName === '张三')!.transports.values()].find((tr) => tr.appData.direction === 'send')!;
+    const screen = await ok(a.socket, 'producer:create', { transportId: sendTransport.id, kind: 'video', rtpParameters: { ...vp8RtpParameters(33333333), mid: '2' }, source: 'screen' });
+
     const talk = await request(host.socket, 'session:private', { side: 'applicant' });
     expect(talk).toMatchObject({ ok: false, error: { code: 'STORE_UNAVAILABLE', retryable: true } });
     const removal = await request(host.socket, 'session:remove', { participantId: participantId(host, '某公司') });
@@ -108,6 +112,11 @@ describe.skipIf(!postgresUrl)('PostgreSQL backends terminated mid-hearing', () =
 
     // PostgreSQL is back: the next command succeeds on a fresh connection.
     await admin((c) => c.query(`ALTER ROLE ${role} LOGIN`));
+    // The screen shared during the outage is recorded now that its part could be registered.
+    const server = t.server;
+    await expect
+      .poll(async () => (await server.db.selectFrom('recording_parts').select('id').where('producer_id', '=', screen.id).execute()).length, { timeout: 20_000 })
+      .toBeGreaterThan(0);
     expect(await request(host.socket, 'session:private', { side: 'applicant' })).toMatchObject({ ok: true });
     await expect.poll(() => consumersOf(t, roomId, '某公司')).toBe(0);
     await expect.poll(() => host.state.latest?.privateTalk).toMatchObject({ side: 'applicant' });
