@@ -34,6 +34,7 @@ import { documentRoutes } from './http/routes/documents.ts';
 import { DocumentService } from './documents/documentService.ts';
 import { DraftAudience } from './documents/draftAudience.ts';
 import { signingKeyLoader } from './documents/signingKey.ts';
+import { concludeSealedAgreements } from './documents/recovery.ts';
 import { LiveSessions } from './sessions/liveSessions.ts';
 import { SessionEvidence } from './sessions/sessionEvidence.ts';
 import { sessionEvidenceRoutes } from './http/routes/sessionEvidence.ts';
@@ -95,7 +96,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
     trustProxy: addresses.fastifyTrust,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log: app.log.child({ module: 'store' }) });
   let pool: WorkerPool;
   try {
     pool = await WorkerPool.create(config.media, app.log);
@@ -149,9 +150,14 @@ export async function buildServer(config: Config, options: { logStream?: Destina
     trustedFingerprints: config.trustedSigningFingerprints,
   });
   const draftAudience = new DraftAudience(sessions);
+  const swept = await documents.storage.sweepTemporary();
+  if (swept.length) app.log.warn({ files: swept }, 'removed half-written document files left by a crash');
+  await concludeSealedAgreements(db, cases, app.log.child({ module: 'documents' }));
   await recordings.reconcile();
   await recordings.applyRetention();
-  const retentionTimer = setInterval(() => void recordings.applyRetention(), 86_400_000);
+  const retentionTimer = setInterval(() => {
+    recordings.applyRetention().catch((error: unknown) => app.log.error({ err: error }, 'recording retention failed; tried again tomorrow'));
+  }, 86_400_000);
   retentionTimer.unref();
 
   installErrorHandler(app);

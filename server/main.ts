@@ -13,8 +13,11 @@ const server = await buildServer(config).catch((error: unknown) => {
   console.error(`Yunting could not start: ${message}${hint ? `\n  → ${hint}` : ''}`);
   process.exit(1);
 });
-const url = await server.listen();
 const log = server.app.log;
+// A last line of defence, not the way errors are handled: every background task catches and logs its
+// own errors. Should one slip through, log it with its stack instead of ending every live hearing.
+process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection (a bug: the task should have caught it)'));
+const url = await server.listen();
 log.info(`云庭 Yunting is listening on ${url}`);
 log.info(`Staff console: ${url}/console`);
 if (server.generatedAdminPassword) {

@@ -69,6 +69,9 @@ export interface InvitationInfo {
 
 /** Any failed API call. `status` 0 means the request never got an HTTP answer. */
 export class ApiError extends Error {
+  /** From Retry-After, when the server says when to ask again (503 STORE_UNAVAILABLE). */
+  retryAfterSeconds: number | undefined;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -96,7 +99,23 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/**
+ * One JSON request. A read answered 503 STORE_UNAVAILABLE (the database is
+ * briefly away) is asked again after the server's Retry-After, a few times.
+ */
 export async function apiFetch<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await apiFetchOnce<T>(path, options);
+    } catch (error) {
+      const read = (options.method ?? 'GET') === 'GET';
+      if (!read || !(error instanceof ApiError) || error.code !== 'STORE_UNAVAILABLE' || attempt > 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5, error.retryAfterSeconds ?? 2) * 1000));
+    }
+  }
+}
+
+async function apiFetchOnce<T>(path: string, options: RequestOptions): Promise<T> {
   // Messages a party reads come back in the page's language, not the browser's.
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': requestLanguage() };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -130,7 +149,12 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
     }
   }
 
-  if (!response.ok) throw errorFromBody(response.status, data, response.statusText);
+  if (!response.ok) {
+    const error = errorFromBody(response.status, data, response.statusText);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    if (Number.isFinite(retryAfter) && retryAfter > 0) error.retryAfterSeconds = retryAfter;
+    throw error;
+  }
   return data as T;
 }
 

@@ -54,11 +54,32 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  * otherwise buffer the packet and replay it into the next connection, where
  * it belongs to a peer that no longer exists.
  */
+/** How often a request answered STORE_UNAVAILABLE (the server changed nothing) is sent again, and after how long. */
+const STORE_RETRIES = 3;
+const STORE_RETRY_MS = 1_500;
+
 export async function request<N extends RequestName>(
   socket: SignallingSocket,
   name: N,
   payload: RequestPayload<N>,
   timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<ResponseData[N]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await requestOnce(socket, name, payload, timeoutMs);
+    } catch (error) {
+      // The database was briefly unavailable and nothing changed: the same request is safe to send again.
+      if (!(error instanceof SignallingError) || error.code !== 'STORE_UNAVAILABLE' || attempt > STORE_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, STORE_RETRY_MS * attempt));
+    }
+  }
+}
+
+async function requestOnce<N extends RequestName>(
+  socket: SignallingSocket,
+  name: N,
+  payload: RequestPayload<N>,
+  timeoutMs: number,
 ): Promise<ResponseData[N]> {
   if (!socket.connected) throw new SignallingError('DISCONNECTED', `${name}: not connected`, name);
   // The generic event map cannot be narrowed per N through socket.io's

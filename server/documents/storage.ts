@@ -1,5 +1,5 @@
 /** Where document files live: DATA_DIR/documents/<document id>/…, named by content so nothing is ever overwritten. */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 export class DocumentStorage {
@@ -12,14 +12,38 @@ export class DocumentStorage {
     return full;
   }
 
-  /** Writes atomically (temp file, then rename) and returns the relative path. */
+  /**
+   * Writes atomically and durably (temp file flushed to disk, renamed, the
+   * directory flushed) and returns the relative path: the store only ever
+   * names complete files, even after a crash or power loss.
+   */
   async write(documentId: string, name: string, data: Uint8Array): Promise<string> {
     const relative = path.join(documentId, name);
     const full = this.resolve(relative);
     await mkdir(path.dirname(full), { recursive: true });
     const temp = `${full}.${process.pid}.tmp`;
-    await writeFile(temp, data, { flag: 'w' });
+    const file = await open(temp, 'w');
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(temp, full);
+    const dir = await open(path.dirname(full), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
     return relative;
+  }
+
+  /** On start: removes temp files a killed server left half-written (the store never names them). */
+  async sweepTemporary(): Promise<string[]> {
+    const names = await readdir(this.root, { recursive: true }).catch(() => [] as string[]);
+    const temps = names.filter((name) => name.endsWith('.tmp'));
+    for (const name of temps) await rm(this.resolve(name), { force: true });
+    return temps;
   }
 }

@@ -3,9 +3,18 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, LocalizedError } from '../errors.ts';
 import { langOf } from '../messages.ts';
 import { redactUrl } from './logging.ts';
+import { asStoreError, StoreUnavailableError } from '../store/storeErrors.ts';
 
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+  app.setErrorHandler((raw: FastifyError | AppError, request, reply) => {
+    const error = asStoreError(raw) as FastifyError | AppError;
+    if (error instanceof StoreUnavailableError) {
+      request.log.warn({ err: raw }, 'store unavailable; client told to retry');
+      return reply
+        .status(503)
+        .header('retry-after', String(error.retryAfterSeconds))
+        .send({ statusCode: 503, code: error.code, error: 'Service Unavailable', message: error.message, retryable: true });
+    }
     if (error instanceof LocalizedError) {
       return reply.status(error.statusCode).send({
         statusCode: error.statusCode,

@@ -52,7 +52,12 @@ export class RecordingService {
     ).then(
       (recorder) => {
         this.active.add(recorder);
-        media.once('closed', () => void recorder.stop().finally(() => this.active.delete(recorder)));
+        media.once('closed', () => {
+          recorder
+            .stop()
+            .catch((error: unknown) => this.log.error({ err: error, roomId: session.room.id }, 'could not stop recording'))
+            .finally(() => this.active.delete(recorder));
+        });
       },
       (error: unknown) => this.log.error({ err: error, roomId: session.room.id }, 'could not start recording'),
     );

@@ -5,6 +5,7 @@
  * segment hashed and registered as it completes.
  */
 import { randomUUID } from 'node:crypto';
+import { isStoreUnavailable } from '../store/storeErrors.ts';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { types } from 'mediasoup';
@@ -27,6 +28,9 @@ interface ActivePart {
   recorder: TrackRecorder;
   producer: types.Producer<ProducerAppData>;
 }
+
+/** A part that cannot be registered (store unavailable) is tried again, with growing pauses, this many times. */
+const MAX_PART_START_ATTEMPTS = 30;
 
 export class SessionRecorder {
   readonly recordingId = randomUUID();
@@ -75,13 +79,19 @@ export class SessionRecorder {
     this.queue = this.queue.then(task).catch((error: unknown) => this.deps.log.error({ err: error }, 'recording step failed'));
   }
 
-  private async startPart(producer: types.Producer<ProducerAppData>): Promise<void> {
+  private async startPart(producer: types.Producer<ProducerAppData>, attempt = 1): Promise<void> {
     if (this.stopped || this.media.closed || producer.closed || this.parts.has(producer.id)) return;
     try {
       await this.startPartFor(producer);
     } catch (error) {
       // A producer (or the whole room) that went away while its part was starting is not a failure.
       if (producer.closed || this.media.closed) return;
+      // The database is briefly away: the track is recorded as soon as its part can be registered.
+      if (isStoreUnavailable(error) && attempt < MAX_PART_START_ATTEMPTS) {
+        this.deps.log.warn({ err: error, producerId: producer.id, attempt }, 'recording part not started (store unavailable); trying again');
+        setTimeout(() => this.serially(() => this.startPart(producer, attempt + 1)), Math.min(10_000, 1000 * attempt)).unref();
+        return;
+      }
       throw error;
     }
   }
@@ -140,7 +150,12 @@ export class SessionRecorder {
       throw error;
     }
     // Media starts flowing to ffmpeg now; the part's clock starts here.
-    await this.deps.db.updateTable('recording_parts').set({ started_at: recorder.startedAt.toISOString() }).where('id', '=', partId).execute();
+    try {
+      await this.deps.db.updateTable('recording_parts').set({ started_at: recorder.startedAt.toISOString() }).where('id', '=', partId).execute();
+    } catch (error) {
+      await recorder.stop().catch(() => undefined); // no ffmpeg runs for a part the server does not track
+      throw error;
+    }
     this.parts.set(producer.id, { partId, recorder, producer });
     // A producer lifetime is a part: when it closes (camera off, reconnect), its part ends.
     producer.observer.once('close', () => this.serially(() => this.endPart(producer.id)));

@@ -129,7 +129,7 @@ export class TrackRecorder {
     // ffmpeg ends on its own two seconds after the last packet (see captureArgs): when the part is
     // stopped, when its producer goes, and when this server dies, so no recorder outlives its stream.
     const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'ignore', logFile.fd] });
-    child.once('spawn', () => void logFile.close());
+    child.once('spawn', () => void logFile.close().catch(() => undefined));
     this.process = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.once('exit', (code) => {

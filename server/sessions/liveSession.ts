@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { types } from 'mediasoup';
 import { AppError, forbidden } from '../errors.ts';
-import { recordAudit } from '../audit/auditLog.ts';
 import { can, type StaffActor } from '../auth/policy.ts';
 import type { MediaPeer, ProducerAppData } from '../media/mediaPeer.ts';
 import type { ConsumePolicy, MediaRoom } from '../media/mediaRoom.ts';
@@ -27,20 +26,8 @@ import {
 import type { Db } from '../store/database.ts';
 import type { Room } from '../store/schema.ts';
 import { canHear, groupOf, mayOpen, sideOf, type AudienceMember, type PrivateTalk } from './audience.ts';
-
-interface Participant extends AudienceMember {
-  subject: string;
-  name: string;
-  role: SocketIdentity['role'];
-  verified: boolean;
-  presence: ParticipantView['presence'];
-  handRaised: boolean;
-  mutedByHost: boolean;
-  /** Microphones the party had paused itself when the host muted it: unmuting leaves them paused. */
-  selfPausedMics: Set<string>;
-  peerId: string | null;
-  goneTimer?: NodeJS.Timeout;
-}
+import { SerialQueue, SessionLog, type EventKind, type NewEvent } from './sessionLog.ts';
+import { newParticipant, replayEvents, type Participant } from './sessionState.ts';
 
 export interface SessionDeps {
   db: Db;
@@ -52,19 +39,6 @@ export interface SessionDeps {
   /** Told when a host opens the session on (new) media: recording starts there. */
   onOpened?: (session: LiveSession, media: MediaRoom) => void;
 }
-
-type EventKind =
-  | 'participant.joined'
-  | 'participant.admitted'
-  | 'participant.verified'
-  | 'participant.rejected'
-  | 'participant.removed'
-  | 'participant.left'
-  | 'floor.muted'
-  | 'floor.unmuted'
-  | 'private.started'
-  | 'private.ended'
-  | 'phase.changed';
 
 /** Staff in a room already passed `room:enter` for it; within the room only the role decides. */
 const staffActor = (who: { subject: string; role: SocketIdentity['role'] }): StaffActor => ({
@@ -87,18 +61,25 @@ export class LiveSession {
   /** Forgotten by LiveSessions (its room idle): a newer instance carries the room from now on. */
   private retired = false;
   private openedOn: MediaRoom | undefined;
+  private readonly events: SessionLog;
+  /** Commands that change the session run one at a time: logged first, then applied, in log order. */
+  private readonly commands = new SerialQueue();
 
   private constructor(
     readonly room: Room,
     private readonly deps: SessionDeps,
-  ) {}
+  ) {
+    this.events = new SessionLog(deps.db, room, deps.log);
+  }
 
   static async load(room: Room, deps: SessionDeps): Promise<LiveSession> {
     const session = new LiveSession(room, deps);
-    const events = await deps.db.selectFrom('session_events').selectAll().where('room_id', '=', room.id).orderBy('at').orderBy('id').execute();
-    for (const event of events) session.replay(event.kind as EventKind, event.subject, JSON.parse(event.detail) as Record<string, string>, event.at);
-    // Nobody is connected to a session just loaded; whoever comes back is online again.
-    for (const participant of session.participants.values()) participant.presence = 'gone';
+    const state = replayEvents(await session.events.load());
+    for (const participant of state.participants.values()) session.participants.set(participant.subject, participant);
+    for (const subject of state.removed) session.removed.add(subject);
+    session.privateTalk = state.privateTalk;
+    session.phase = state.phase;
+    session.phaseStartedAt = state.phaseStartedAt;
     return session;
   }
 
@@ -109,7 +90,9 @@ export class LiveSession {
     if (media !== this.media) {
       this.media = media;
       media.policy = this.policy;
-      media.on('producerCreated', (producer) => void this.onProducerCreated(producer));
+      media.on('producerCreated', (producer) => {
+        this.onProducerCreated(producer).catch((error: unknown) => this.deps.log.warn({ err: error, producerId: producer.id }, 'could not apply the host mute to a new microphone'));
+      });
     }
     return media;
   }
@@ -129,30 +112,20 @@ export class LiveSession {
   };
 
   /** Called for every join: staff enter directly, everyone else waits until admitted (or enters again after a drop). */
-  enter(identity: SocketIdentity): Participant {
-    if (this.removed.has(identity.subject)) throw new AppError(ErrorCode.Forbidden, 'You were removed from this session', 403);
-    let participant = this.participants.get(identity.subject);
-    if (!participant) {
-      participant = {
-        id: randomUUID(),
-        subject: identity.subject,
-        name: identity.displayName,
-        role: identity.role,
-        side: sideOf(identity.role),
-        admitted: sideOf(identity.role) === 'staff',
-        verified: false,
-        presence: 'online',
-        handRaised: false,
-        mutedByHost: false,
-        selfPausedMics: new Set(),
-        peerId: null,
-      };
-      this.participants.set(identity.subject, participant);
-      void this.log('participant.joined', identity.displayName, participant, { name: participant.name, role: participant.role });
-    }
-    clearTimeout(participant.goneTimer);
-    participant.presence = 'online';
-    return participant;
+  enter(identity: SocketIdentity): Promise<Participant> {
+    return this.commands.run(async () => {
+      if (this.removed.has(identity.subject)) throw new AppError(ErrorCode.Forbidden, 'You were removed from this session', 403);
+      let participant = this.participants.get(identity.subject);
+      if (!participant) {
+        const fresh = newParticipant(identity.subject, identity.displayName, identity.role, 'online');
+        await this.record(identity.displayName, [{ kind: 'participant.joined', subject: fresh.subject, detail: { name: fresh.name, role: fresh.role } }]);
+        this.participants.set(identity.subject, fresh);
+        participant = fresh;
+      }
+      clearTimeout(participant.goneTimer);
+      participant.presence = 'online';
+      return participant;
+    });
   }
 
   /** Binds the participant to its media peer once the peer is in the room. */
@@ -172,70 +145,87 @@ export class LiveSession {
     this.changed();
   }
 
-  // ---- host actions -------------------------------------------------------
+  // ---- host actions: each logs first, then changes memory and the media, in log order ----
 
-  async admit(host: SocketIdentity, participantId: string): Promise<void> {
-    this.requireAdmitter(host);
-    const target = this.byId(participantId);
-    if (target.admitted) return;
-    target.admitted = true;
-    await this.log('participant.admitted', host.displayName, target, { name: target.name, role: target.role });
-    this.changed();
+  admit(host: SocketIdentity, participantId: string): Promise<void> {
+    return this.commands.run(async () => {
+      this.requireAdmitter(host);
+      const target = this.byId(participantId);
+      if (target.admitted) return;
+      await this.record(host.displayName, [this.about('participant.admitted', target)]);
+      target.admitted = true;
+      this.changed();
+    });
   }
 
-  async verify(host: SocketIdentity, participantId: string): Promise<void> {
-    this.requireAdmitter(host);
-    const target = this.byId(participantId);
-    if (target.verified) return;
-    target.verified = true;
-    await this.log('participant.verified', host.displayName, target, { name: target.name, role: target.role });
-    this.changed();
+  verify(host: SocketIdentity, participantId: string): Promise<void> {
+    return this.commands.run(async () => {
+      this.requireAdmitter(host);
+      const target = this.byId(participantId);
+      if (target.verified) return;
+      await this.record(host.displayName, [this.about('participant.verified', target)]);
+      target.verified = true;
+      this.changed();
+    });
   }
 
-  async reject(host: SocketIdentity, participantId: string): Promise<void> {
-    this.requireAdmitter(host);
-    const target = this.byId(participantId);
-    if (target.side === 'staff') throw forbidden('Staff cannot be turned away');
-    target.admitted = false;
-    target.presence = 'gone';
-    await this.log('participant.rejected', host.displayName, target, { name: target.name, role: target.role });
-    this.closePeerOf(target, 'rejected');
-    this.changed();
+  reject(host: SocketIdentity, participantId: string): Promise<void> {
+    return this.commands.run(async () => {
+      this.requireAdmitter(host);
+      const target = this.byId(participantId);
+      if (target.side === 'staff') throw forbidden('Staff cannot be turned away');
+      await this.record(host.displayName, [this.about('participant.rejected', target)]);
+      target.admitted = false;
+      target.presence = 'gone';
+      this.closePeerOf(target, 'rejected');
+      this.changed();
+    });
   }
 
-  async remove(host: SocketIdentity, participantId: string): Promise<void> {
-    this.requireHost(host);
-    const target = this.byId(participantId);
-    if (target.subject === host.subject) throw new AppError(ErrorCode.InvalidPayload, 'You cannot remove yourself');
-    this.removed.add(target.subject);
-    target.admitted = false;
-    target.presence = 'gone';
-    await this.log('participant.removed', host.displayName, target, { name: target.name, role: target.role });
-    if (target.subject.startsWith('invite:')) await this.deps.revokeInvitation(target.subject.slice('invite:'.length));
-    this.closePeerOf(target, 'removed');
-    this.changed();
+  remove(host: SocketIdentity, participantId: string): Promise<void> {
+    return this.commands.run(async () => {
+      this.requireHost(host);
+      const target = this.byId(participantId);
+      if (target.subject === host.subject) throw new AppError(ErrorCode.InvalidPayload, 'You cannot remove yourself');
+      await this.record(host.displayName, [this.about('participant.removed', target)]);
+      this.removed.add(target.subject);
+      target.admitted = false;
+      target.presence = 'gone';
+      this.closePeerOf(target, 'removed');
+      this.changed();
+      // The logged removal already keeps them out of this session; the invitation is withdrawn too.
+      if (target.subject.startsWith('invite:')) {
+        await this.deps.revokeInvitation(target.subject.slice('invite:'.length)).catch((error: unknown) => {
+          this.deps.log.error({ err: error, subject: target.subject }, 'removed from the session, but the invitation could not be withdrawn');
+        });
+      }
+    });
   }
 
   /** Server-side mute: the microphone producer is paused in the SFU, and its owner cannot resume it. */
-  async mute(host: SocketIdentity, participantId: string, muted: boolean): Promise<void> {
-    this.requireHost(host);
-    const target = this.byId(participantId);
-    if (target.mutedByHost === muted) return;
-    target.mutedByHost = muted;
-    await this.log(muted ? 'floor.muted' : 'floor.unmuted', host.displayName, target, { name: target.name });
-    const peer = target.peerId ? this.media?.peers.get(target.peerId) : undefined;
-    if (peer && this.media) {
-      for (const producer of peer.producers.values()) {
-        if (producer.appData.source !== 'mic') continue;
-        if (muted && producer.paused) target.selfPausedMics.add(producer.id);
-        if (!muted && target.selfPausedMics.has(producer.id)) continue; // it was the party's own mute
-        await this.media.setProducerPaused(peer, producer.id, muted);
-        peer.notify(muted ? 'producer:paused' : 'producer:resumed', { producerId: producer.id, peerId: peer.id });
+  mute(host: SocketIdentity, participantId: string, muted: boolean): Promise<void> {
+    return this.commands.run(async () => {
+      this.requireHost(host);
+      const target = this.byId(participantId);
+      if (target.mutedByHost === muted) return;
+      await this.record(host.displayName, [{ kind: muted ? 'floor.muted' : 'floor.unmuted', subject: target.subject, detail: { name: target.name } }]);
+      target.mutedByHost = muted;
+      if (muted) target.handRaised = false;
+      const peer = target.peerId ? this.media?.peers.get(target.peerId) : undefined;
+      if (peer && this.media) {
+        for (const producer of peer.producers.values()) {
+          if (producer.appData.source !== 'mic') continue;
+          if (muted && producer.paused) target.selfPausedMics.add(producer.id);
+          if (!muted && target.selfPausedMics.has(producer.id)) continue; // it was the party's own mute
+          await this.media.setProducerPaused(peer, producer.id, muted).catch((error: unknown) => {
+            this.deps.log.warn({ err: error, producerId: producer.id }, 'could not pause or resume a microphone');
+          });
+          peer.notify(muted ? 'producer:paused' : 'producer:resumed', { producerId: producer.id, peerId: peer.id });
+        }
+        if (!muted) target.selfPausedMics.clear();
       }
-      if (!muted) target.selfPausedMics.clear();
-    }
-    if (muted) target.handRaised = false;
-    this.changed();
+      this.changed();
+    });
   }
 
   async setHand(identity: SocketIdentity, raised: boolean): Promise<void> {
@@ -253,34 +243,47 @@ export class LiveSession {
     this.changed();
   }
 
-  async setPrivateTalk(host: SocketIdentity, side: 'applicant' | 'respondent' | null): Promise<void> {
-    this.requireHost(host);
-    if (this.room.mode !== 'back_to_back' && !(this.room.mode === 'hearing' && this.phase === 'mediation')) {
-      throw new AppError(ErrorCode.Forbidden, 'Private talks belong to back-to-back mediation (or in-court mediation)', 403);
-    }
-    if ((this.privateTalk?.side ?? null) === side) return;
-    const at = new Date().toISOString();
-    if (this.privateTalk) await this.log('private.ended', host.displayName, null, { side: this.privateTalk.side });
-    this.privateTalk = side ? { side, since: at } : null;
-    if (side) await this.log('private.started', host.displayName, null, { side });
-    this.changed();
-    for (const listener of this.talkListeners) listener();
+  setPrivateTalk(host: SocketIdentity, side: 'applicant' | 'respondent' | null): Promise<void> {
+    return this.commands.run(async () => {
+      this.requireHost(host);
+      if (this.room.mode !== 'back_to_back' && !(this.room.mode === 'hearing' && this.phase === 'mediation')) {
+        throw new AppError(ErrorCode.Forbidden, 'Private talks belong to back-to-back mediation (or in-court mediation)', 403);
+      }
+      if ((this.privateTalk?.side ?? null) === side) return;
+      // Switching sides is one step in the log: the old talk ends and the new one starts together.
+      const events: NewEvent[] = [];
+      if (this.privateTalk) events.push({ kind: 'private.ended', subject: null, detail: { side: this.privateTalk.side } });
+      if (side) events.push({ kind: 'private.started', subject: null, detail: { side } });
+      const ats = await this.record(host.displayName, events);
+      this.applyTalk(side ? { side, since: ats.at(-1)! } : null);
+      this.changed();
+    });
   }
 
-  async setPhase(host: SocketIdentity, phase: HearingPhase, outcome?: string, note?: string): Promise<void> {
-    this.requireHost(host);
-    if (this.room.mode !== 'hearing') throw new AppError(ErrorCode.Forbidden, 'Phases belong to hearings', 403);
-    const expected = hearingPhases[this.phase === null ? 0 : hearingPhases.indexOf(this.phase) + 1];
-    if (phase !== expected) {
-      throw new AppError(ErrorCode.InvalidPayload, `The next phase is ${expected ?? '(none: the hearing is closed)'}, not ${phase}`);
-    }
-    if (phase === 'closing' && !outcome) throw new AppError(ErrorCode.InvalidPayload, 'Closing needs the outcome: ruling, adjournment or settlement');
-    // Leaving in-court mediation ends any private talk held during it.
-    if (this.privateTalk) await this.setPrivateTalk(host, null);
-    this.phase = phase;
-    this.phaseStartedAt = new Date().toISOString();
-    await this.log('phase.changed', host.displayName, null, { phase, ...(outcome ? { outcome } : {}), ...(note ? { note } : {}) });
-    this.changed();
+  setPhase(host: SocketIdentity, phase: HearingPhase, outcome?: string, note?: string): Promise<void> {
+    return this.commands.run(async () => {
+      this.requireHost(host);
+      if (this.room.mode !== 'hearing') throw new AppError(ErrorCode.Forbidden, 'Phases belong to hearings', 403);
+      const expected = hearingPhases[this.phase === null ? 0 : hearingPhases.indexOf(this.phase) + 1];
+      if (phase !== expected) {
+        throw new AppError(ErrorCode.InvalidPayload, `The next phase is ${expected ?? '(none: the hearing is closed)'}, not ${phase}`);
+      }
+      if (phase === 'closing' && !outcome) throw new AppError(ErrorCode.InvalidPayload, 'Closing needs the outcome: ruling, adjournment or settlement');
+      // Leaving in-court mediation ends any private talk held during it, in the same step.
+      const events: NewEvent[] = [];
+      if (this.privateTalk) events.push({ kind: 'private.ended', subject: null, detail: { side: this.privateTalk.side } });
+      events.push({ kind: 'phase.changed', subject: null, detail: { phase, ...(outcome ? { outcome } : {}), ...(note ? { note } : {}) } });
+      const ats = await this.record(host.displayName, events);
+      if (this.privateTalk) this.applyTalk(null);
+      this.phase = phase;
+      this.phaseStartedAt = ats.at(-1)!;
+      this.changed();
+    });
+  }
+
+  private applyTalk(talk: (PrivateTalk & { since: string }) | null): void {
+    this.privateTalk = talk;
+    for (const listener of this.talkListeners) listener();
   }
 
   // ---- everyone -----------------------------------------------------------
@@ -407,13 +410,18 @@ export class LiveSession {
     for (const p of this.participants.values()) {
       clearTimeout(p.goneTimer);
       // The room closed while they were away: they left (a reload shows everyone as gone).
-      if (p.presence === 'reconnecting' && p.peerId === null) void this.log('participant.left', p.name, p, { name: p.name }).catch(() => undefined);
+      if (p.presence === 'reconnecting' && p.peerId === null) {
+        this.record(p.name, [{ kind: 'participant.left', subject: p.subject, detail: { name: p.name } }]).catch((error: unknown) =>
+          this.deps.log.warn({ err: error, subject: p.subject }, 'could not log that a participant left a forgotten session'),
+        );
+      }
     }
   }
 
   /** Server shutdown: no more timers or writes. */
   close(): void {
     this.shutDown = true;
+    this.events.close();
     for (const participant of this.participants.values()) clearTimeout(participant.goneTimer);
   }
 
@@ -482,10 +490,15 @@ export class LiveSession {
       participant.presence = 'reconnecting';
       // Someone gone longer than the grace period is shown as gone.
       participant.goneTimer = setTimeout(() => {
-        if (participant.peerId !== null) return;
-        participant.presence = 'gone';
-        void this.log('participant.left', participant.name, participant, { name: participant.name });
-        this.changed();
+        this.commands
+          .run(async () => {
+            if (participant.peerId !== null || participant.presence !== 'reconnecting' || this.shutDown) return;
+            // Presence is not rebuilt from the log (everyone is gone after a restart), so a lost entry changes no state.
+            await this.record(participant.name, [{ kind: 'participant.left', subject: participant.subject, detail: { name: participant.name } }]).catch(() => undefined);
+            participant.presence = 'gone';
+            this.changed();
+          })
+          .catch((error: unknown) => this.deps.log.error({ err: error, subject: participant.subject }, 'could not mark a participant as gone'));
       }, this.deps.graceSeconds * 1000);
       participant.goneTimer.unref();
     }
@@ -511,103 +524,12 @@ export class LiveSession {
     }
   }
 
-  private replay(kind: EventKind, subject: string | null, detail: Record<string, string>, at: string): void {
-    const target = subject ? this.participants.get(subject) : undefined;
-    const ensure = () =>
-      target ??
-      (subject && detail.role
-        ? this.enterFromLog(subject, detail.name ?? '', detail.role as SocketIdentity['role'])
-        : undefined);
-    switch (kind) {
-      case 'participant.joined':
-        ensure();
-        break;
-      case 'participant.admitted': {
-        const p = ensure();
-        if (p) p.admitted = true;
-        break;
-      }
-      case 'participant.verified': {
-        const p = ensure();
-        if (p) p.verified = true;
-        break;
-      }
-      case 'participant.rejected': {
-        const p = ensure();
-        if (p) p.admitted = false;
-        break;
-      }
-      case 'participant.removed':
-        if (subject) this.removed.add(subject);
-        break;
-      case 'floor.muted':
-      case 'floor.unmuted':
-        if (target) target.mutedByHost = kind === 'floor.muted';
-        break;
-      case 'private.started':
-        this.privateTalk = { side: detail.side as PrivateTalk['side'], since: at };
-        break;
-      case 'private.ended':
-        this.privateTalk = null;
-        break;
-      case 'phase.changed':
-        this.phase = detail.phase as HearingPhase;
-        this.phaseStartedAt = at;
-        break;
-      case 'participant.left':
-        break;
-    }
+  private about(kind: EventKind, target: Participant): NewEvent {
+    return { kind, subject: target.subject, detail: { name: target.name, role: target.role } };
   }
 
-  private enterFromLog(subject: string, name: string, role: SocketIdentity['role']): Participant {
-    const participant: Participant = {
-      id: randomUUID(),
-      subject,
-      name,
-      role,
-      side: sideOf(role),
-      admitted: sideOf(role) === 'staff',
-      verified: false,
-      presence: 'gone',
-      handRaised: false,
-      mutedByHost: false,
-      selfPausedMics: new Set(),
-      peerId: null,
-    };
-    this.participants.set(subject, participant);
-    return participant;
-  }
-
-  /** Session event and (for case sessions) audit row, in one transaction. */
-  private async log(kind: EventKind, actorName: string, target: Participant | null, detail: Record<string, unknown>): Promise<void> {
-    if (this.shutDown) return;
-    const at = new Date().toISOString();
-    try {
-      await this.deps.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('session_events')
-          .values({
-            id: randomUUID(),
-            room_id: this.room.id,
-            case_id: this.room.case_id,
-            kind,
-            subject: target?.subject ?? null,
-            actor_name: actorName,
-            detail: JSON.stringify(detail),
-            at,
-          })
-          .execute();
-        if (this.room.case_id && kind !== 'participant.joined' && kind !== 'participant.left') {
-          await recordAudit(trx, { actor: { kind: 'system', name: actorName }, ip: null }, {
-            caseId: this.room.case_id,
-            action: `session.${kind}`,
-            detail: { roomId: this.room.id, ...detail },
-          });
-        }
-      });
-    } catch (error) {
-      this.deps.log.error({ err: error, kind }, 'could not log session event');
-      throw error;
-    }
+  /** Appends to the session log; nothing in memory may change before this resolves. */
+  private record(actorName: string, events: NewEvent[]): Promise<string[]> {
+    return this.events.append(actorName, events);
   }
 }

@@ -17,6 +17,7 @@ import { compileSchema } from '../validation.ts';
 import { subjectOf, type Revocations } from '../auth/revocations.ts';
 import { admitSubject } from './revocationSweep.ts';
 import type { DraftAudience } from '../documents/draftAudience.ts';
+import { isStoreUnavailable, STORE_UNAVAILABLE } from '../store/storeErrors.ts';
 
 const Handshake = compileSchema(
   Type.Object({ token: Type.String({ minLength: 10, maxLength: 4096 }), caseId: Type.Optional(Type.String({ format: 'uuid' })) }),
@@ -45,7 +46,8 @@ export function attachDocumentsNamespace(
     identify().then(
       () => next(),
       (error: unknown) => {
-        const code = error instanceof AppError ? error.code : 'INTERNAL';
+        if (!(error instanceof AppError) && !isStoreUnavailable(error)) deps.log.error({ err: error }, 'documents: handshake failed');
+        const code = error instanceof AppError ? error.code : isStoreUnavailable(error) ? STORE_UNAVAILABLE : 'INTERNAL';
         next(Object.assign(new Error(error instanceof AppError ? error.message : 'Could not verify'), { data: { code } }));
       },
     );
@@ -89,7 +91,7 @@ export function attachDocumentsNamespace(
           );
         }
       })
-      .catch((error: unknown) => deps.log.error({ err: error }, 'documents: push failed'));
+      .catch((error: unknown) => deps.log.error({ err: error, documentId: change.documentId }, 'documents: could not list the sockets to push to'));
   });
 
   // A private talk started, switched or ended: everyone of the case gets what they may see now.

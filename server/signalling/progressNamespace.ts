@@ -15,6 +15,7 @@ import { caseScope, type CaseService } from '../cases/caseService.ts';
 import type { Db } from '../store/database.ts';
 import { subjectOf, type Revocations } from '../auth/revocations.ts';
 import { admitSubject } from './revocationSweep.ts';
+import { isStoreUnavailable, STORE_UNAVAILABLE } from '../store/storeErrors.ts';
 
 const Handshake = compileSchema(
   Type.Union([
@@ -45,7 +46,8 @@ export function attachProgressNamespace(io: Server, deps: { auth: AuthService; c
     identify().then(
       () => next(),
       (error: unknown) => {
-        const code = error instanceof AppError ? error.code : 'INTERNAL';
+        if (!(error instanceof AppError) && !isStoreUnavailable(error)) deps.log.error({ err: error }, 'progress: handshake failed');
+        const code = error instanceof AppError ? error.code : isStoreUnavailable(error) ? STORE_UNAVAILABLE : 'INTERNAL';
         next(Object.assign(new Error(error instanceof AppError ? error.message : 'Could not verify'), { data: { code } }));
       },
     );
@@ -57,7 +59,10 @@ export function attachProgressNamespace(io: Server, deps: { auth: AuthService; c
     const caseId = socket.data.caseId as string | undefined;
     if (caseId) {
       void socket.join(`case:${caseId}`);
-      deps.cases.publicViewById(caseId).then((view) => socket.emit('case:progress', view), () => undefined);
+      deps.cases
+        .publicViewById(caseId)
+        .then((view) => socket.emit('case:progress', view))
+        .catch((error: unknown) => deps.log.warn({ err: error, caseId }, 'progress: first push failed'));
     } else {
       void socket.join('staff');
     }
@@ -67,7 +72,7 @@ export function attachProgressNamespace(io: Server, deps: { auth: AuthService; c
     deps.cases
       .publicViewById(change.caseId)
       .then((view) => namespace.to(`case:${change.caseId}`).emit('case:progress', view))
-      .catch((error: unknown) => deps.log.error({ err: error }, 'progress push failed'));
+      .catch((error: unknown) => deps.log.error({ err: error, caseId: change.caseId }, 'progress push failed'));
     // Consoles refresh their inbox; each checks that it may still see the case.
     void deps.db
       .selectFrom('cases')
@@ -79,6 +84,7 @@ export function attachProgressNamespace(io: Server, deps: { auth: AuthService; c
         for (const socket of await namespace.in('staff').fetchSockets()) {
           if (can(socket.data.staff, 'case:view', caseScope(row))) socket.emit('case:changed', change);
         }
-      });
+      })
+      .catch((error: unknown) => deps.log.error({ err: error, caseId: change.caseId }, 'progress: console refresh failed'));
   });
 }

@@ -274,12 +274,16 @@ export const ErrorCode = {
   LimitReached: 'LIMIT_REACHED',
   /** Too many requests of one kind from this connection; slow down. */
   RateLimited: 'RATE_LIMITED',
+  /** The database is briefly unreachable: nothing changed, send the same request again shortly. */
+  StoreUnavailable: 'STORE_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export interface AckError {
   code: ErrorCode;
   message: string;
+  /** Set when the same request may succeed if sent again (STORE_UNAVAILABLE). */
+  retryable?: boolean;
 }
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
 

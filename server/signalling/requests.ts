@@ -10,6 +10,7 @@ import { compileSchema } from '../validation.ts';
 import type { TSchema } from '@sinclair/typebox';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../errors.ts';
+import { asStoreError, StoreUnavailableError } from '../store/storeErrors.ts';
 import {
   ErrorCode,
   RequestSchemas,
@@ -37,7 +38,12 @@ export function validationError(name: RequestName, payload: unknown): AckError |
   return { code: ErrorCode.InvalidPayload, message: `${name}: ${where} ${first?.message ?? 'is invalid'}` };
 }
 
-export function toAckError(error: unknown, log: FastifyBaseLogger): AckError {
+export function toAckError(raw: unknown, log: FastifyBaseLogger): AckError {
+  const error = asStoreError(raw);
+  if (error instanceof StoreUnavailableError) {
+    log.warn({ err: raw }, 'store unavailable; client told to retry');
+    return { code: ErrorCode.StoreUnavailable, message: error.message, retryable: true };
+  }
   if (error instanceof AppError) return { code: error.code as AckError['code'], message: error.message };
   // mediasoup rejects malformed parameters with TypeError; that is the client's fault, not ours.
   if (error instanceof TypeError) return { code: ErrorCode.InvalidPayload, message: error.message };

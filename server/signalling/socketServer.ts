@@ -17,6 +17,7 @@ import type { Notify } from '../media/mediaPeer.ts';
 import { ErrorCode } from './protocol.ts';
 import { serveRequests } from './requests.ts';
 import { defaultSocketRateLimits, type SocketRateLimits } from './rateLimit.ts';
+import { asStoreError } from '../store/storeErrors.ts';
 import { mediaHandlers } from './handlers/mediaHandlers.ts';
 import { sessionHandlers } from './handlers/sessionHandlers.ts';
 import type { LiveSessions } from '../sessions/liveSessions.ts';
@@ -68,9 +69,10 @@ export function attachSignalling(httpServer: HttpServer, deps: SignallingDeps): 
         next();
       })
       .catch((error: unknown) => {
-        const code = error instanceof AppError ? error.code : ErrorCode.Internal;
-        const message = error instanceof AppError ? error.message : 'Could not verify the token';
-        if (!(error instanceof AppError)) deps.log.error({ err: error }, 'socket handshake failed');
+        const store = asStoreError(error);
+        const code = store instanceof AppError ? store.code : ErrorCode.Internal;
+        const message = store instanceof AppError ? store.message : 'Could not verify the token';
+        if (!(store instanceof AppError)) deps.log.error({ err: error }, 'socket handshake failed');
         next(Object.assign(new Error(message), { data: { code } }));
       });
   });

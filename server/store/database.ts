@@ -15,26 +15,41 @@ export type Db = Kysely<Database>;
 export interface StoreOptions {
   dataDir: string;
   databaseUrl?: string | undefined;
+  /** Where connection errors of idle or reserved PostgreSQL clients are logged (they would otherwise crash the process). */
+  log?: { warn(obj: object, msg: string): void };
 }
 
+/**
+ * How long a SQLite write waits for another process's lock before failing
+ * with SQLITE_BUSY (answered as STORE_UNAVAILABLE). better-sqlite3 waits
+ * synchronously, so this stays short: the event loop is blocked meanwhile.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 1000;
+
 export async function openDatabase(options: StoreOptions): Promise<Db> {
-  const db = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
+  const db = options.databaseUrl ? openPostgres(options.databaseUrl, options.log) : openSqlite(options.dataDir);
   await migrate(db);
   return db;
 }
 
 function openSqlite(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
-  const file = new SQLite(path.join(dataDir, 'yunting.sqlite3'));
+  const file = new SQLite(path.join(dataDir, 'yunting.sqlite3'), { timeout: SQLITE_BUSY_TIMEOUT_MS });
   file.pragma('journal_mode = WAL');
   file.pragma('foreign_keys = ON');
-  file.pragma('busy_timeout = 5000');
+  file.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   file.pragma('synchronous = NORMAL');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
 }
 
-function openPostgres(connectionString: string): Db {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+function openPostgres(connectionString: string, log: StoreOptions['log']): Db {
+  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5000 });
+  // A terminated backend or a restarting server makes idle clients emit 'error' on the pool, and a
+  // client reserved between two queries of a transaction emit it on itself: unheard, either kills the
+  // process. The pool drops the broken client and connects a new one on the next query.
+  const onError = (error: Error) => log?.warn({ err: error }, 'PostgreSQL connection lost; the pool reconnects on the next query');
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -27,6 +27,7 @@ export const zhRoom = {
   'room.shareScreen': '共享屏幕',
   'room.stopShare': '停止共享',
   'room.screenFailed': '无法共享屏幕',
+  'room.storeUnavailable': '系统暂时繁忙，操作未生效，请稍后重试',
   'room.privateNoticeTitle': '调解员正在与对方单独沟通，请稍候',
   'room.privateNoticeTitleHearing': '仲裁员正在与对方单独沟通，请稍候',
   'room.privateNoticeBody': '此期间双方互相看不到、听不到，聊天和证据也不会传给对方。调解员稍后会回到联合调解。',
@@ -159,6 +160,7 @@ export const enRoom: Record<keyof typeof zhRoom, string> = {
   'room.shareScreen': 'Share screen',
   'room.stopShare': 'Stop sharing',
   'room.screenFailed': 'Could not share the screen',
+  'room.storeUnavailable': 'The system is briefly busy; nothing was changed. Please try again in a moment.',
   'room.privateNoticeTitle': 'The mediator is talking with the other side; please wait',
   'room.privateNoticeTitleHearing': 'The arbitrator is talking with the other side; please wait',
   'room.privateNoticeBody':

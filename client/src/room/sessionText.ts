@@ -1,6 +1,6 @@
 /** Small labels of the live session shared by the phone and console views. */
 import type { HearingPhase, ParticipantView, Side } from '../../../server/signalling/protocol.ts';
-import { locale, type I18nKey } from '../i18n.ts';
+import { locale, t, type I18nKey } from '../i18n.ts';
 
 /** The hearing phases in order (the server's list; repeated here so the bundle needs no server code). */
 export const HEARING_PHASES = [
@@ -76,6 +76,7 @@ export function formatSize(bytes: number): string {
 
 /** A server or network error as one line of text. */
 export function errorText(err: unknown): string {
+  if ((err as { code?: unknown } | null)?.code === 'STORE_UNAVAILABLE') return t('room.storeUnavailable');
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -392,7 +392,11 @@ function connectLive(): void {
     if (error.data?.code === 'UNAUTHORIZED') {
       socket?.disconnect();
       invalid();
+      return;
     }
+    // Refused by the middleware for a passing reason (STORE_UNAVAILABLE): socket.io gives up, so try again shortly.
+    const refused = socket;
+    if (refused && !refused.active) setTimeout(() => refused.connect(), 3_000);
   });
 }
 

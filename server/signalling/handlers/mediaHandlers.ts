@@ -46,7 +46,7 @@ export function mediaHandlers(
       if (current) throw new AppError(ErrorCode.AlreadyJoined, 'Already in the room');
       const session = await sessions.get(identity.roomId);
       stillConnected();
-      const participant = session.enter(identity);
+      const participant = await session.enter(identity);
       const peer = new MediaPeer(identity, rtpCapabilities as types.RtpCapabilities, notify, device);
       let room: MediaRoom;
       try {
