@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
 import { captureArgs } from './ffmpegArgs.ts';
-import { freePortPair, isTaken } from './ports.ts';
+import { freePortPair, isTaken, RECORDER_IP } from './ports.ts';
 import { containerFor, recorderSdp } from './sdp.ts';
 
 export interface FinishedSegment {
@@ -93,9 +93,9 @@ export class TrackRecorder {
     const { router, producer, directory } = options;
     await mkdir(directory, { recursive: true });
     const port = await freePortPair();
-    const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false });
+    const transport = await router.createPlainTransport({ listenIp: { ip: RECORDER_IP }, rtcpMux: false, comedia: false });
     try {
-      await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
+      await transport.connect({ ip: RECORDER_IP, port, rtcpPort: port + 1 });
       const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: recorderCapabilities(router.rtpCapabilities), paused: true });
       const codec = consumer.rtpParameters.codecs[0]!.mimeType;
       const recorder = new TrackRecorder(options, transport, consumer, codec);
@@ -123,6 +123,7 @@ export class TrackRecorder {
       listFile: path.join(directory, 'segments.csv'),
       segmentPattern: path.join(directory, `seg-%05d.${container}`),
       container,
+      listenIp: RECORDER_IP,
     });
     // ffmpeg's own messages stay with the part, for whoever investigates a recording later.
     const logFile = await open(path.join(directory, 'ffmpeg.log'), 'a');
