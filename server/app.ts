@@ -127,6 +127,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     log: app.log,
     graceSeconds: config.peerGraceSeconds,
     revokeInvitation: (invitationId) => invitations.revokeBySystem(invitationId),
+    recordingEnabled: config.recording.enabled,
     ...(config.recording.enabled ? { onOpened: (session, media) => recordings.attach(session, media) } : {}),
   });
   const documents = new DocumentService({

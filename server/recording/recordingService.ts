@@ -53,7 +53,10 @@ export class RecordingService {
         this.active.add(recorder);
         media.once('closed', () => void recorder.stop().finally(() => this.active.delete(recorder)));
       },
-      (error: unknown) => this.log.error({ err: error, roomId: session.room.id }, 'could not start recording'),
+      (error: unknown) => {
+        this.log.error({ err: error, roomId: session.room.id }, 'could not start recording');
+        session.recording.report('interrupted');
+      },
     );
   }
 

@@ -14,6 +14,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { captureArgs } from './ffmpegArgs.ts';
 import { freePortPair, isTaken, RECORDER_IP } from './ports.ts';
 import { containerFor, recorderSdp } from './sdp.ts';
+import { packetCount } from './trackHealth.ts';
 
 export interface FinishedSegment {
   sequence: number;
@@ -81,6 +82,8 @@ export class TrackRecorder {
   private seen = 0;
   private collecting: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The last attempt to register a finished segment failed (disk, store). */
+  writeFailed = false;
 
   private constructor(
     private readonly options: TrackRecorderOptions,
@@ -130,9 +133,17 @@ export class TrackRecorder {
     // ffmpeg ends on its own two seconds after the last packet (see captureArgs): when the part is
     // stopped, when its producer goes, and when this server dies, so no recorder outlives its stream.
     const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'ignore', logFile.fd] });
-    child.once('spawn', () => void logFile.close());
+    child.once('spawn', () => void logFile.close().catch(() => undefined));
     this.process = child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      // ffmpeg could not be started at all: the same as a recorder that died.
+      child.once('error', (error) => {
+        log.error({ err: error, directory }, 'could not run the recorder ffmpeg');
+        void logFile.close().catch(() => undefined);
+        resolve();
+      });
+    });
     child.once('exit', (code) => {
       // Normal when the producer pauses (no packets for two seconds); the session recorder starts a new part on resume.
       if (!this.stopped) log.debug({ code, directory, producerId: this.consumer.producerId }, 'recorder ffmpeg ended with its stream');
@@ -170,6 +181,11 @@ export class TrackRecorder {
     for (const timer of this.keyframeTimers) timer.unref();
   }
 
+  /** Packets the recording consumer has sent to ffmpeg so far (undefined when the worker cannot tell). */
+  packetsSent(): Promise<number | undefined> {
+    return packetCount(() => this.consumer.getStats(), 'outbound-rtp');
+  }
+
   private collect(): Promise<void> {
     this.collecting = this.collecting.then(async () => {
       const listFile = path.join(this.options.directory, 'segments.csv');
@@ -188,7 +204,11 @@ export class TrackRecorder {
         });
         this.seen++;
       }
-    }).catch((error: unknown) => this.options.log.error({ err: error }, 'could not register a recording segment'));
+      this.writeFailed = false;
+    }).catch((error: unknown) => {
+      this.writeFailed = true;
+      this.options.log.error({ err: error }, 'could not register a recording segment');
+    });
     return this.collecting;
   }
 

@@ -27,6 +27,7 @@ import {
 import type { Db } from '../store/database.ts';
 import type { Room } from '../store/schema.ts';
 import { canHear, groupOf, mayOpen, sideOf, type AudienceMember, type PrivateTalk } from './audience.ts';
+import { RecordingStatus } from './recordingStatus.ts';
 
 interface Participant extends AudienceMember {
   subject: string;
@@ -51,6 +52,8 @@ export interface SessionDeps {
   revokeInvitation(invitationId: string): Promise<void>;
   /** Told when a host opens the session on (new) media: recording starts there. */
   onOpened?: (session: LiveSession, media: MediaRoom) => void;
+  /** Whether this server records sessions at all (RECORDING=off does not). */
+  recordingEnabled?: boolean;
 }
 
 type EventKind =
@@ -85,11 +88,15 @@ export class LiveSession {
   private readonly talkListeners = new Set<() => void>();
   private shutDown = false;
   private openedOn: MediaRoom | undefined;
+  /** What is recorded now: reported by the session recorder, pushed to everyone in the room. */
+  readonly recording: RecordingStatus;
 
   private constructor(
     readonly room: Room,
     private readonly deps: SessionDeps,
-  ) {}
+  ) {
+    this.recording = new RecordingStatus(deps.recordingEnabled === true, () => this.pushRecording());
+  }
 
   static async load(room: Room, deps: SessionDeps): Promise<LiveSession> {
     const session = new LiveSession(room, deps);
@@ -377,7 +384,7 @@ export class LiveSession {
       roomId: this.room.id,
       title: this.room.title,
       mode: this.room.mode,
-      recorded: true,
+      recording: this.recording.viewFor((subject) => this.knows(participant, subject)),
       phase: this.phase,
       phaseStartedAt: this.phaseStartedAt,
       privateTalk: this.privateTalk
@@ -404,6 +411,19 @@ export class LiveSession {
 
   private of(peer: MediaPeer): Participant | undefined {
     return this.participants.get(peer.identity.subject);
+  }
+
+  /** Whether a viewer may learn of a participant (the snapshot's rule). */
+  private knows(viewer: Participant, subject: string): boolean {
+    const other = this.participants.get(subject);
+    return viewer.side === 'staff' || viewer.subject === subject || (viewer.admitted && other?.admitted === true);
+  }
+
+  private pushRecording(): void {
+    for (const peer of this.media?.closed ? [] : (this.media?.peers.values() ?? [])) {
+      const participant = this.of(peer);
+      if (participant) peer.notify('session:recording', this.recording.viewFor((subject) => this.knows(participant, subject)));
+    }
   }
 
   private hears(receiver: MediaPeer, sender: MediaPeer): boolean {
