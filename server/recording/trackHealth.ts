@@ -18,7 +18,7 @@ export const NO_MEDIA_MS = 5_000;
 export const RESTART_BASE_MS = 1_000;
 export const RESTART_CAP_MS = 60_000;
 /** Less free space than this on the recordings disk counts as full. */
-export const DISK_FULL_BYTES = 512 * 1024;
+export const DISK_FULL_BYTES = 256 * 1024;
 
 export function restartDelayMs(consecutiveFailures: number, base = RESTART_BASE_MS, cap = RESTART_CAP_MS): number {
   if (consecutiveFailures <= 0) return 0;
