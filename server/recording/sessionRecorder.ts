@@ -238,8 +238,12 @@ export class SessionRecorder {
         const { producer } = track;
         if (producer.closed) continue;
         const part = this.parts.get(producer.id);
+        // A part whose ffmpeg has exited is being ended (recorderEnded decided what that means).
+        if (part?.recorder.ended) continue;
         if (part) {
-          track.observeSent(await part.recorder.packetsSent(), now);
+          const sent = await part.recorder.packetsSent();
+          if (part.recorder.ended || this.parts.get(producer.id) !== part) continue; // it ended meanwhile
+          track.observeSent(sent, now);
           if (producer.paused) track.problem = null;
           else if (diskFull) track.problem = 'disk_full';
           else if (part.recorder.writeFailed) track.problem = 'write_failed';

@@ -84,6 +84,8 @@ export class TrackRecorder {
   private stopped = false;
   /** The last attempt to register a finished segment failed (disk, store). */
   writeFailed = false;
+  /** ffmpeg has exited (for whatever reason). */
+  ended = false;
 
   private constructor(
     private readonly options: TrackRecorderOptions,
@@ -135,7 +137,7 @@ export class TrackRecorder {
     const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'ignore', logFile.fd] });
     child.once('spawn', () => void logFile.close().catch(() => undefined));
     this.process = child;
-    this.exited = new Promise((resolve) => {
+    this.exited = new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       // ffmpeg could not be started at all: the same as a recorder that died.
       child.once('error', (error) => {
@@ -143,6 +145,8 @@ export class TrackRecorder {
         void logFile.close().catch(() => undefined);
         resolve();
       });
+    }).then(() => {
+      this.ended = true;
     });
     child.once('exit', (code) => {
       // Normal when the producer pauses (no packets for two seconds); the session recorder starts a new part on resume.
