@@ -199,7 +199,8 @@ export class SessionRecorder {
     if (recorder.stopRequested || this.parts.get(producer.id)?.recorder !== recorder) return;
     const failed = !producer.closed && !producer.paused && !track.pausedDuringPart && !this.stopped;
     if (failed) {
-      track.failed(track.quietFor() > 2_000 ? 'no_media' : 'recorder_exited');
+      // Killed, or still fed until just now: the recorder died. Otherwise its stream had gone quiet.
+      track.failed(recorder.exitSignal !== null || track.quietFor() <= 2_000 ? 'recorder_exited' : 'no_media');
       this.deps.log.warn({ producerId: producer.id, failures: track.failures, reason: track.problem }, 'a track recorder ended while its producer is live');
       this.report();
     }

@@ -86,6 +86,8 @@ export class TrackRecorder {
   writeFailed = false;
   /** ffmpeg has exited (for whatever reason). */
   ended = false;
+  /** The signal that ended ffmpeg, when one did (it was killed rather than finishing). */
+  exitSignal: NodeJS.Signals | null = null;
 
   private constructor(
     private readonly options: TrackRecorderOptions,
@@ -138,7 +140,10 @@ export class TrackRecorder {
     child.once('spawn', () => void logFile.close().catch(() => undefined));
     this.process = child;
     this.exited = new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
+      child.once('exit', (_code, signal) => {
+        this.exitSignal = signal;
+        resolve();
+      });
       // ffmpeg could not be started at all: the same as a recorder that died.
       child.once('error', (error) => {
         log.error({ err: error, directory }, 'could not run the recorder ffmpeg');
