@@ -55,18 +55,21 @@ describe('recorder faults', () => {
     addToRoom(s.media, s.peer, source.producers);
     const camera = source.producers.find((p) => p.kind === 'video')!;
     // Both tracks record: a finished, registered segment each.
+    // (A first part may have given up before the synthetic sender got going: the open part counts.)
+    const openPart = async (producerId: string) => (await partsOf(t.server.db, producerId)).find((p) => p.ended_at === null);
     await expect
       .poll(async () => {
         for (const producer of source.producers) {
-          const [part] = await partsOf(t.server.db, producer.id);
+          const part = await openPart(producer.id);
           if (!part || (await segmentsOf(t.server.db, part.id)).length < 1) return false;
         }
         return true;
-      }, { timeout: 30_000, interval: 250 })
+      }, { timeout: 45_000, interval: 250 })
       .toBe(true);
-    expect(s.latest()).toEqual(recording);
+    await expect.poll(() => s.latest(), { timeout: 10_000 }).toEqual(recording);
 
-    const [part] = await partsOf(t.server.db, camera.id);
+    const part = await openPart(camera.id);
+    const partsBefore = (await partsOf(t.server.db, camera.id)).length;
     const pids = pidsMentioning(part!.id);
     expect(pids).toHaveLength(1);
     const killedAt = Date.now();
@@ -76,14 +79,16 @@ describe('recorder faults', () => {
       .toMatchObject({ status: 'interrupted', failing: [{ source: 'camera', reason: 'recorder_exited' }] });
 
     // The track starts again as a new part, and the host is told it records again.
-    await expect.poll(async () => (await partsOf(t.server.db, camera.id)).length, { timeout: 20_000, interval: 250 }).toBe(2);
+    await expect.poll(async () => (await partsOf(t.server.db, camera.id)).length, { timeout: 20_000, interval: 250 }).toBe(partsBefore + 1);
     await expect.poll(() => s.latest(), { timeout: 20_000, interval: 250 }).toEqual(recording);
     const health = await fetch(`${t.url}/api/health`);
     expect(health.ok).toBe(true);
 
     // The killed part ended as interrupted; every segment it finished is registered, on disk, with its hash.
-    const [killed, next] = await partsOf(t.server.db, camera.id);
-    expect(killed).toMatchObject({ id: part!.id, interrupted: 1 });
+    const all = await partsOf(t.server.db, camera.id);
+    const killed = all.find((p) => p.id === part!.id);
+    const next = all.at(-1);
+    expect(killed).toMatchObject({ interrupted: 1 });
     expect(killed!.ended_at).not.toBeNull();
     const kept = await segmentsOf(t.server.db, killed!.id);
     expect(kept.length).toBeGreaterThanOrEqual(1);
