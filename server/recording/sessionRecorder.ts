@@ -51,7 +51,7 @@ export class SessionRecorder {
     readonly onEnded: (recordingId: string) => void,
   ) {
     this.unsubscribe = session.onPrivateTalkChange(() => this.cutAllParts());
-    this.watchTimer = setInterval(() => void this.watch(), WATCH_MS);
+    this.watchTimer = setInterval(() => void this.watch().catch((error: unknown) => this.deps.log.error({ err: error }, 'recording watch failed')), WATCH_MS);
     this.watchTimer.unref();
   }
 
@@ -185,7 +185,9 @@ export class SessionRecorder {
     track.partStarted();
     this.parts.set(producer.id, { partId, recorder, producer });
     await this.deps.db.updateTable('recording_parts').set({ started_at: recorder.startedAt.toISOString() }).where('id', '=', partId).execute();
-    void recorder.exited.then(() => this.recorderEnded(producer, track, recorder));
+    void recorder.exited
+      .then(() => this.recorderEnded(producer, track, recorder))
+      .catch((error: unknown) => this.deps.log.error({ err: error }, 'could not handle a recorder that ended'));
   }
 
   /**
