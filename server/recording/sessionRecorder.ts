@@ -170,11 +170,12 @@ export class SessionRecorder {
               duration_s: segment.durationSeconds,
               bytes: segment.bytes,
               sha256: segment.sha256,
+              recovered: segment.recovered ? 1 : 0,
               created_at: new Date().toISOString(),
             })
             .execute();
           // A whole segment made it to disk and store: the track records again, restarts start over.
-          track.failures = 0;
+          if (!segment.recovered) track.failures = 0;
         },
       });
     } catch (error) {
@@ -219,6 +220,8 @@ export class SessionRecorder {
     if (!part) return;
     this.parts.delete(producerId);
     await part.recorder.stop();
+    // Its ffmpeg died mid-segment: keep what that segment holds.
+    if (interrupted) await part.recorder.recoverCutOff().catch((error: unknown) => this.deps.log.error({ err: error, partId: part.partId }, 'could not recover a cut-off segment'));
     await this.deps.db
       .updateTable('recording_parts')
       .set({ ended_at: endedAt, ...(interrupted ? { interrupted: 1 } : {}) })

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
@@ -15,6 +15,7 @@ import { captureArgs } from './ffmpegArgs.ts';
 import { freePortPair, isTaken, RECORDER_IP } from './ports.ts';
 import { containerFor, recorderSdp } from './sdp.ts';
 import { packetCount } from './trackHealth.ts';
+import { remuxCutOff } from './remux.ts';
 
 export interface FinishedSegment {
   sequence: number;
@@ -23,6 +24,8 @@ export interface FinishedSegment {
   durationSeconds: number;
   bytes: number;
   sha256: string;
+  /** Remuxed from the file a killed ffmpeg left cut off. */
+  recovered?: boolean;
 }
 
 export interface TrackRecorderOptions {
@@ -219,6 +222,38 @@ export class TrackRecorder {
       this.options.log.error({ err: error }, 'could not register a recording segment');
     });
     return this.collecting;
+  }
+
+  /**
+   * After ffmpeg died mid-segment (stop() has registered what it listed):
+   * the segment it left cut off is remuxed so it plays and registered as
+   * recovered; the raw file stays as `seg-N.cut.mkv`, which crash
+   * reconciliation does not take up a second time.
+   */
+  async recoverCutOff(): Promise<void> {
+    const { directory, ffmpegPath } = this.options;
+    const entries = parseSegmentList(await readFile(path.join(directory, 'segments.csv'), 'utf8').catch(() => ''));
+    const listed = new Set(entries.map((entry) => entry.file));
+    let offset = entries.at(-1)?.end ?? 0;
+    const cutOff = (await readdir(directory)).filter((f) => /^seg-\d+\.mkv$/.test(f) && !listed.has(f)).sort();
+    for (const name of cutOff) {
+      const raw = path.join(directory, name);
+      const recovered = raw.replace(/\.mkv$/, '.recovered.mkv');
+      const duration = await remuxCutOff(ffmpegPath, raw, recovered).catch(() => 0);
+      if (duration <= 0) continue; // cut before its first frame: nothing to keep (crash reconciliation lists it as unrecoverable)
+      await rename(raw, raw.replace(/\.mkv$/, '.cut.mkv'));
+      await this.options.onSegment({
+        sequence: this.seen,
+        file: recovered,
+        startSeconds: offset,
+        durationSeconds: duration,
+        bytes: (await stat(recovered)).size,
+        sha256: await sha256File(recovered),
+        recovered: true,
+      });
+      this.seen++;
+      offset += duration;
+    }
   }
 
   /** True once stop() was asked for; ffmpeg exiting without it means its stream went quiet. */

@@ -4,7 +4,7 @@
  * and a hostile client's codec parameters. The host is told the truth
  * (录像中 / 录像中断) as it happens; what was registered stays registered.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import { startTestServer, type TestServer } from '../helpers/testServer.ts';
 import { connect, joinRoom, ok, opusRtpParameters, request, type ClientSocket } from '../helpers/signallingClient.ts';
 import { addToRoom, silentProducer, startRtpSource, type RtpSource } from '../helpers/rtpSource.ts';
 import { partsOf, pidsMentioning, segmentsOf, sha256Of, udpBindings } from '../helpers/recordingProbe.ts';
+import { decodes } from '../helpers/ffprobe.ts';
+import { parseSegmentList } from '../../server/recording/trackRecorder.ts';
 
 let t: TestServer;
 let recordingsDir: string;
@@ -48,7 +50,7 @@ async function hostedRoom(title: string) {
 const recording: RecordingState = { status: 'recording', failing: [] };
 
 describe('recorder faults', () => {
-  it('a recorder ffmpeg SIGKILLed: the host sees 录像中断 within 5 s, a new part follows, finished segments stay registered', async () => {
+  it('a recorder ffmpeg SIGKILLed: the host sees 录像中断 within 5 s, a new part follows, finished segments stay registered and the cut-off one is recovered', async () => {
     const s = await hostedRoom('录像进程被杀');
     const source = await startRtpSource(s.media.router, s.peer.id);
     sources.push(source);
@@ -70,6 +72,13 @@ describe('recorder faults', () => {
 
     const part = await openPart(camera.id);
     const partsBefore = (await partsOf(t.server.db, camera.id)).length;
+    // Kill it mid-segment: the segment being written already holds flushed media.
+    const partDir = path.join(recordingsDir, s.room.id, part!.recording_id, part!.id);
+    const openSegmentBytes = () => {
+      const listed = new Set(parseSegmentList(existsSync(path.join(partDir, 'segments.csv')) ? readFileSync(path.join(partDir, 'segments.csv'), 'utf8') : '').map((e) => e.file));
+      return readdirSync(partDir).filter((f) => /^seg-\d+\.mkv$/.test(f) && !listed.has(f)).reduce((sum, f) => sum + statSync(path.join(partDir, f)).size, 0);
+    };
+    await expect.poll(openSegmentBytes, { timeout: 10_000, interval: 50 }).toBeGreaterThan(8000);
     const pids = pidsMentioning(part!.id);
     expect(pids).toHaveLength(1);
     const killedAt = Date.now();
@@ -91,8 +100,13 @@ describe('recorder faults', () => {
     expect(killed).toMatchObject({ interrupted: 1 });
     expect(killed!.ended_at).not.toBeNull();
     const kept = await segmentsOf(t.server.db, killed!.id);
-    expect(kept.length).toBeGreaterThanOrEqual(1);
-    for (const segment of kept) expect(sha256Of(path.join(recordingsDir, segment.file))).toBe(segment.sha256);
+    expect(kept.filter((segment) => segment.recovered === 0).length).toBeGreaterThanOrEqual(1);
+    // ... and the one it was writing when killed is recovered (remuxed, registered), not lost.
+    expect(kept.filter((segment) => segment.recovered === 1)).toHaveLength(1);
+    for (const segment of kept) {
+      expect(sha256Of(path.join(recordingsDir, segment.file))).toBe(segment.sha256);
+      decodes(path.join(recordingsDir, segment.file));
+    }
     await expect.poll(async () => (await segmentsOf(t.server.db, next!.id)).length, { timeout: 20_000, interval: 250 }).toBeGreaterThan(0);
   }, 120_000);
 
