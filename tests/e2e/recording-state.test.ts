@@ -49,8 +49,15 @@ describe('the recording badge', () => {
     const phone = await openPhone(browser, `${worker.url}&autojoin=1`);
     await expect.poll(() => badge(phone), { timeout: 30_000 }).toBe('录像中');
 
-    const cameraPart = async () =>
-      t.server.db.selectFrom('recording_parts').selectAll().where('participant_name', '=', '张三').where('kind', '=', 'video').where('ended_at', 'is', null).executeTakeFirst();
+    // The open part of the phone's current camera producer, once it has registered a segment (so it is not one being replaced).
+    const cameraPart = async () => {
+      const peer = [...(t.server.liveRooms.get(room.id)?.peers.values() ?? [])].find((p) => p.displayName === '张三');
+      const camera = [...(peer?.producers.values() ?? [])].find((p) => p.appData.source === 'camera');
+      if (!camera) return undefined;
+      const part = await t.server.db.selectFrom('recording_parts').selectAll().where('producer_id', '=', camera.id).where('ended_at', 'is', null).executeTakeFirst();
+      const segments = part ? await t.server.db.selectFrom('recording_segments').select('id').where('part_id', '=', part.id).execute() : [];
+      return segments.length > 0 ? part : undefined;
+    };
     await expect.poll(async () => (await cameraPart()) !== undefined, { timeout: 30_000 }).toBe(true);
     const part = (await cameraPart())!;
     await expect.poll(() => pidsMentioning(part.id).length, { timeout: 10_000 }).toBe(1);
