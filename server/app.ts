@@ -138,6 +138,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
     idleMs: config.roomCloseDelayMs,
     graceSeconds: config.peerGraceSeconds,
     revokeInvitation: (invitationId) => invitations.revokeBySystem(invitationId),
+    recordingEnabled: config.recording.enabled,
     ...(config.recording.enabled ? { onOpened: (session, media) => recordings.attach(session, media) } : {}),
   });
   const documents = new DocumentService({

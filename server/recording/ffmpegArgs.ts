@@ -1,7 +1,7 @@
 /** ffmpeg command lines, as pure functions of what they record or compose. */
 
 /** Copy one RTP stream into finished segments of bounded length, listing each segment as it completes. */
-export function captureArgs(input: { sdpFile: string; segmentSeconds: number; listFile: string; segmentPattern: string; container: 'mkv' | 'webm' }): string[] {
+export function captureArgs(input: { sdpFile: string; segmentSeconds: number; listFile: string; segmentPattern: string; container: 'mkv' | 'webm'; listenIp: string }): string[] {
   return [
     '-hide_banner',
     '-nostdin',
@@ -18,6 +18,9 @@ export function captureArgs(input: { sdpFile: string; segmentSeconds: number; li
     // that is how a part ends when its producer or the whole server is gone.
     '-listen_timeout',
     '2',
+    // The RTP and RTCP sockets bind this address only (ffmpeg's default is every interface).
+    '-localaddr',
+    input.listenIp,
     '-f',
     'sdp',
     '-i',

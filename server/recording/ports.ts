@@ -1,6 +1,14 @@
 /** UDP port pairs for ffmpeg (RTP on an even port, RTCP on the next), fresh for every part. */
 import dgram from 'node:dgram';
 
+/**
+ * Everything between the SFU and a recorder stays on loopback: the
+ * PlainTransport listens and sends here, and ffmpeg binds its RTP and RTCP
+ * sockets here only (never 0.0.0.0), so nobody off this machine can feed
+ * media into a recording.
+ */
+export const RECORDER_IP = '127.0.0.1';
+
 function tryBind(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket('udp4');
@@ -8,7 +16,7 @@ function tryBind(port: number): Promise<boolean> {
       socket.close();
       resolve(false);
     });
-    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+    socket.bind(port, RECORDER_IP, () => socket.close(() => resolve(true)));
   });
 }
 

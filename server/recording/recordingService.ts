@@ -3,7 +3,6 @@
  * composes what ended, reconciles the disk with the store after a crash,
  * applies the retention period, and answers the clerk portal.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,6 +20,7 @@ import { scopeOfRoom } from '../rooms/roomService.ts';
 import { Composer } from './composer.ts';
 import { SessionRecorder } from './sessionRecorder.ts';
 import { parseSegmentList, sha256File } from './trackRecorder.ts';
+import { remuxCutOff } from './remux.ts';
 
 export interface RecordingConfig {
   recordingsDir: string;
@@ -59,7 +59,10 @@ export class RecordingService {
             .finally(() => this.active.delete(recorder));
         });
       },
-      (error: unknown) => this.log.error({ err: error, roomId: session.room.id }, 'could not start recording'),
+      (error: unknown) => {
+        this.log.error({ err: error, roomId: session.room.id }, 'could not start recording');
+        session.recording.report('interrupted');
+      },
     );
   }
 
@@ -165,20 +168,7 @@ export class RecordingService {
 
   /** Rewrites a cut-off Matroska/WebM file with a proper index; resolves with its duration. */
   private remux(input: string, output: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.config.ffmpegPath, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', input, '-map', '0', '-c', 'copy', output]);
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once('error', reject);
-      child.once('exit', (code) => {
-        if (code !== 0) return reject(new Error(stderr));
-        const probe = spawn('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', output]);
-        let out = '';
-        probe.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-        probe.once('error', () => resolve(0));
-        probe.once('exit', () => resolve(Number(out.trim()) || 0));
-      });
-    });
+    return remuxCutOff(this.config.ffmpegPath, input, output);
   }
 
   // ---- retention --------------------------------------------------------------

@@ -13,7 +13,9 @@ import type { MediaRoom } from '../media/mediaRoom.ts';
 import type { ProducerAppData } from '../media/mediaPeer.ts';
 import type { LiveSession } from '../sessions/liveSession.ts';
 import type { Db } from '../store/database.ts';
+import type { TrackFailure } from '../sessions/recordingStatus.ts';
 import { TrackRecorder } from './trackRecorder.ts';
+import { diskIsFull, NO_MEDIA_MS, packetCount, TrackWatch } from './trackHealth.ts';
 
 export interface RecorderDeps {
   db: Db;
@@ -31,13 +33,19 @@ interface ActivePart {
 
 /** A part that cannot be registered (store unavailable) is tried again, with growing pauses, this many times. */
 const MAX_PART_START_ATTEMPTS = 30;
+/** How often the recorder checks that every track is really recorded. */
+const WATCH_MS = 1_000;
 
 export class SessionRecorder {
   readonly recordingId = randomUUID();
   private readonly parts = new Map<string, ActivePart>();
+  /** Every live producer of the session, recorded or waiting to be again. */
+  private readonly tracks = new Map<string, TrackWatch>();
   private queue: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private readonly unsubscribe: () => void;
+  private readonly watchTimer: NodeJS.Timeout;
+  private watching = false;
 
   private constructor(
     private readonly session: LiveSession,
@@ -46,9 +54,12 @@ export class SessionRecorder {
     readonly onEnded: (recordingId: string) => void,
   ) {
     this.unsubscribe = session.onPrivateTalkChange(() => this.cutAllParts());
+    this.watchTimer = setInterval(() => void this.watch().catch((error: unknown) => this.deps.log.error({ err: error }, 'recording watch failed')), WATCH_MS);
+    this.watchTimer.unref();
   }
 
   static async start(session: LiveSession, media: MediaRoom, deps: RecorderDeps, onEnded: (recordingId: string) => void): Promise<SessionRecorder> {
+    session.recording.report('starting');
     const recorder = new SessionRecorder(session, media, deps, onEnded);
     await deps.db
       .insertInto('recordings')
@@ -66,7 +77,13 @@ export class SessionRecorder {
         manifest_sha256: null,
         error: null,
       })
-      .execute();
+      .execute()
+      .catch((error: unknown) => {
+        recorder.stopped = true;
+        clearInterval(recorder.watchTimer);
+        throw error;
+      });
+    session.recording.report('recording');
     media.on('producerCreated', (producer) => recorder.serially(() => recorder.startPart(producer)));
     media.once('closed', () => void recorder.stop());
     for (const peer of media.peers.values()) for (const producer of peer.producers.values()) recorder.serially(() => recorder.startPart(producer));
@@ -81,22 +98,44 @@ export class SessionRecorder {
 
   private async startPart(producer: types.Producer<ProducerAppData>, attempt = 1): Promise<void> {
     if (this.stopped || this.media.closed || producer.closed || this.parts.has(producer.id)) return;
+    const owner = this.media.peers.get(producer.appData.peerId);
+    if (!owner) return;
+    const track = this.track(producer, { subject: owner.identity.subject, name: this.session.describePeer(owner).name });
     try {
-      await this.startPartFor(producer);
+      await this.startPartFor(producer, track);
     } catch (error) {
       // A producer (or the whole room) that went away while its part was starting is not a failure.
-      if (producer.closed || this.media.closed) return;
+      if (producer.closed || this.media.closed || this.stopped) return;
       // The database is briefly away: the track is recorded as soon as its part can be registered.
       if (isStoreUnavailable(error) && attempt < MAX_PART_START_ATTEMPTS) {
         this.deps.log.warn({ err: error, producerId: producer.id, attempt }, 'recording part not started (store unavailable); trying again');
         setTimeout(() => this.serially(() => this.startPart(producer, attempt + 1)), Math.min(10_000, 1000 * attempt)).unref();
         return;
       }
-      throw error;
+      // Anything else is: the track is shown as not recorded and tried again later (see watch()).
+      track.failed((error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'disk_full' : 'start_failed');
+      this.deps.log.error({ err: error, producerId: producer.id, failures: track.failures }, 'could not start recording a track');
+      this.report();
     }
   }
 
-  private async startPartFor(producer: types.Producer<ProducerAppData>): Promise<void> {
+  /** The watch over one producer, made when it is first seen and dropped when it closes. */
+  private track(producer: types.Producer<ProducerAppData>, owner: { subject: string; name: string }): TrackWatch {
+    let track = this.tracks.get(producer.id);
+    if (!track) {
+      track = new TrackWatch(producer, owner);
+      this.tracks.set(producer.id, track);
+      // A producer lifetime is a part: when it closes (camera off, reconnect), its part ends.
+      producer.observer.once('close', () => {
+        this.tracks.delete(producer.id);
+        this.serially(() => this.endPart(producer.id));
+        this.report();
+      });
+    }
+    return track;
+  }
+
+  private async startPartFor(producer: types.Producer<ProducerAppData>, track: TrackWatch): Promise<void> {
     const owner = this.media.peers.get(producer.appData.peerId);
     if (!owner) return;
     const who = this.session.describePeer(owner);
@@ -140,9 +179,12 @@ export class SessionRecorder {
               duration_s: segment.durationSeconds,
               bytes: segment.bytes,
               sha256: segment.sha256,
+              recovered: segment.recovered ? 1 : 0,
               created_at: new Date().toISOString(),
             })
             .execute();
+          // A whole segment made it to disk and store: the track records again, restarts start over.
+          if (!segment.recovered) track.failures = 0;
         },
       });
     } catch (error) {
@@ -156,28 +198,101 @@ export class SessionRecorder {
       await recorder.stop().catch(() => undefined); // no ffmpeg runs for a part the server does not track
       throw error;
     }
+    track.partStarted();
     this.parts.set(producer.id, { partId, recorder, producer });
-    // A producer lifetime is a part: when it closes (camera off, reconnect), its part ends.
-    producer.observer.once('close', () => this.serially(() => this.endPart(producer.id)));
-    // ffmpeg ends by itself when the stream goes quiet (a paused microphone): the part ends there
-    // and the next one starts when the producer resumes.
-    void recorder.exited.then(() => {
-      if (recorder.stopRequested || this.parts.get(producer.id)?.recorder !== recorder) return;
-      this.serially(async () => {
-        await this.endPart(producer.id);
-        if (producer.closed || this.stopped) return;
-        if (!producer.paused) return this.startPart(producer);
-        producer.observer.once('resume', () => this.serially(() => this.startPart(producer)));
-      });
+    void recorder.exited
+      .then(() => this.recorderEnded(producer, track, recorder))
+      .catch((error: unknown) => this.deps.log.error({ err: error }, 'could not handle a recorder that ended'));
+  }
+
+  /**
+   * ffmpeg ended without being asked to. When the producer was paused (a
+   * muted microphone), its stream went quiet on purpose: the next part starts
+   * when it resumes. Otherwise the track failed (ffmpeg died, or its media
+   * stopped): the part ends as interrupted and watch() starts the next one
+   * after a back-off, once the producer really delivers media again.
+   */
+  private recorderEnded(producer: types.Producer<ProducerAppData>, track: TrackWatch, recorder: TrackRecorder): void {
+    if (recorder.stopRequested || this.parts.get(producer.id)?.recorder !== recorder) return;
+    const failed = !producer.closed && !producer.paused && !track.pausedDuringPart && !this.stopped;
+    if (failed) {
+      // Killed, or still fed until just now: the recorder died. Otherwise its stream had gone quiet.
+      track.failed(recorder.exitSignal !== null || track.quietFor() <= 2_000 ? 'recorder_exited' : 'no_media');
+      this.deps.log.warn({ producerId: producer.id, failures: track.failures, reason: track.problem }, 'a track recorder ended while its producer is live');
+      this.report();
+    }
+    this.serially(async () => {
+      await this.endPart(producer.id, undefined, failed);
+      if (producer.closed || this.stopped || failed) return;
+      if (!producer.paused) return this.startPart(producer);
+      producer.observer.once('resume', () => this.serially(() => this.startPart(producer)));
     });
   }
 
-  private async endPart(producerId: string, endedAt = new Date().toISOString()): Promise<void> {
+  private async endPart(producerId: string, endedAt = new Date().toISOString(), interrupted = false): Promise<void> {
     const part = this.parts.get(producerId);
     if (!part) return;
     this.parts.delete(producerId);
     await part.recorder.stop();
-    await this.deps.db.updateTable('recording_parts').set({ ended_at: endedAt }).where('id', '=', part.partId).execute();
+    // Its ffmpeg died mid-segment: keep what that segment holds.
+    if (interrupted) await part.recorder.recoverCutOff().catch((error: unknown) => this.deps.log.error({ err: error, partId: part.partId }, 'could not recover a cut-off segment'));
+    await this.deps.db
+      .updateTable('recording_parts')
+      .set({ ended_at: endedAt, ...(interrupted ? { interrupted: 1 } : {}) })
+      .where('id', '=', part.partId)
+      .execute();
+  }
+
+  /**
+   * Once a second: is every live, unpaused track really being recorded?
+   * Failed tracks start again here, after their back-off and only once
+   * their producer delivers media, never while the disk is full.
+   */
+  private async watch(): Promise<void> {
+    if (this.stopped || this.watching) return;
+    this.watching = true;
+    try {
+      const now = Date.now();
+      const diskFull = await diskIsFull(this.deps.recordingsDir);
+      for (const track of this.tracks.values()) {
+        const { producer } = track;
+        if (producer.closed) continue;
+        const part = this.parts.get(producer.id);
+        // A part whose ffmpeg has exited is being ended (recorderEnded decided what that means).
+        if (part?.recorder.ended) continue;
+        if (part) {
+          const sent = await part.recorder.packetsSent();
+          if (part.recorder.ended || this.parts.get(producer.id) !== part) continue; // it ended meanwhile
+          track.observeSent(sent, now);
+          if (producer.paused) track.problem = null;
+          else if (diskFull) track.problem = 'disk_full';
+          else if (part.recorder.writeFailed) track.problem = 'write_failed';
+          else if (track.quietFor(now) > NO_MEDIA_MS) track.problem = 'no_media';
+          else track.problem = null;
+        } else if (track.retryAt !== null) {
+          const flowing = track.observeReceived(await packetCount(() => producer.getStats(), 'inbound-rtp'));
+          if (producer.paused) track.problem = null;
+          else if (diskFull) track.problem = 'disk_full';
+          if (!diskFull && !producer.paused && now >= track.retryAt && flowing) {
+            track.retryAt = null;
+            this.serially(() => this.startPart(producer));
+          }
+        }
+      }
+      this.report();
+    } finally {
+      this.watching = false;
+    }
+  }
+
+  /** Tells the session what is recorded now. */
+  private report(): void {
+    if (this.stopped) return;
+    const failing: TrackFailure[] = [];
+    for (const track of this.tracks.values()) {
+      if (track.problem && !track.producer.closed) failing.push({ subject: track.owner.subject, name: track.owner.name, source: track.producer.appData.source, reason: track.problem });
+    }
+    this.session.recording.report(failing.length > 0 ? 'interrupted' : 'recording', failing);
   }
 
   /**
@@ -207,6 +322,7 @@ export class SessionRecorder {
     // The session ends now; closing the files afterwards takes a moment that is not part of it.
     const endedAt = new Date().toISOString();
     this.stopped = true;
+    clearInterval(this.watchTimer);
     this.unsubscribe();
     this.serially(async () => {
       await Promise.all([...this.parts.keys()].map((producerId) => this.endPart(producerId)));

@@ -7,13 +7,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { types } from 'mediasoup';
 import type { FastifyBaseLogger } from 'fastify';
 import { captureArgs } from './ffmpegArgs.ts';
-import { freePortPair, isTaken } from './ports.ts';
+import { freePortPair, isTaken, RECORDER_IP } from './ports.ts';
 import { containerFor, recorderSdp } from './sdp.ts';
+import { packetCount } from './trackHealth.ts';
+import { remuxCutOff } from './remux.ts';
 
 export interface FinishedSegment {
   sequence: number;
@@ -22,6 +24,8 @@ export interface FinishedSegment {
   durationSeconds: number;
   bytes: number;
   sha256: string;
+  /** Remuxed from the file a killed ffmpeg left cut off. */
+  recovered?: boolean;
 }
 
 export interface TrackRecorderOptions {
@@ -81,6 +85,12 @@ export class TrackRecorder {
   private seen = 0;
   private collecting: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The last attempt to register a finished segment failed (disk, store). */
+  writeFailed = false;
+  /** ffmpeg has exited (for whatever reason). */
+  ended = false;
+  /** The signal that ended ffmpeg, when one did (it was killed rather than finishing). */
+  exitSignal: NodeJS.Signals | null = null;
 
   private constructor(
     private readonly options: TrackRecorderOptions,
@@ -93,9 +103,9 @@ export class TrackRecorder {
     const { router, producer, directory } = options;
     await mkdir(directory, { recursive: true });
     const port = await freePortPair();
-    const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false });
+    const transport = await router.createPlainTransport({ listenIp: { ip: RECORDER_IP }, rtcpMux: false, comedia: false });
     try {
-      await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
+      await transport.connect({ ip: RECORDER_IP, port, rtcpPort: port + 1 });
       const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: recorderCapabilities(router.rtpCapabilities), paused: true });
       const codec = consumer.rtpParameters.codecs[0]!.mimeType;
       const recorder = new TrackRecorder(options, transport, consumer, codec);
@@ -123,6 +133,7 @@ export class TrackRecorder {
       listFile: path.join(directory, 'segments.csv'),
       segmentPattern: path.join(directory, `seg-%05d.${container}`),
       container,
+      listenIp: RECORDER_IP,
     });
     // ffmpeg's own messages stay with the part, for whoever investigates a recording later.
     const logFile = await open(path.join(directory, 'ffmpeg.log'), 'a');
@@ -131,7 +142,20 @@ export class TrackRecorder {
     const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'ignore', logFile.fd] });
     child.once('spawn', () => void logFile.close().catch(() => undefined));
     this.process = child;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.exited = new Promise<void>((resolve) => {
+      child.once('exit', (_code, signal) => {
+        this.exitSignal = signal;
+        resolve();
+      });
+      // ffmpeg could not be started at all: the same as a recorder that died.
+      child.once('error', (error) => {
+        log.error({ err: error, directory }, 'could not run the recorder ffmpeg');
+        void logFile.close().catch(() => undefined);
+        resolve();
+      });
+    }).then(() => {
+      this.ended = true;
+    });
     child.once('exit', (code) => {
       // Normal when the producer pauses (no packets for two seconds); the session recorder starts a new part on resume.
       if (!this.stopped) log.debug({ code, directory, producerId: this.consumer.producerId }, 'recorder ffmpeg ended with its stream');
@@ -169,6 +193,11 @@ export class TrackRecorder {
     for (const timer of this.keyframeTimers) timer.unref();
   }
 
+  /** Packets the recording consumer has sent to ffmpeg so far (undefined when the worker cannot tell). */
+  packetsSent(): Promise<number | undefined> {
+    return packetCount(() => this.consumer.getStats(), 'outbound-rtp');
+  }
+
   private collect(): Promise<void> {
     this.collecting = this.collecting.then(async () => {
       const listFile = path.join(this.options.directory, 'segments.csv');
@@ -187,8 +216,44 @@ export class TrackRecorder {
         });
         this.seen++;
       }
-    }).catch((error: unknown) => this.options.log.error({ err: error }, 'could not register a recording segment'));
+      this.writeFailed = false;
+    }).catch((error: unknown) => {
+      this.writeFailed = true;
+      this.options.log.error({ err: error }, 'could not register a recording segment');
+    });
     return this.collecting;
+  }
+
+  /**
+   * After ffmpeg died mid-segment (stop() has registered what it listed):
+   * the segment it left cut off is remuxed so it plays and registered as
+   * recovered; the raw file stays as `seg-N.cut.mkv`, which crash
+   * reconciliation does not take up a second time.
+   */
+  async recoverCutOff(): Promise<void> {
+    const { directory, ffmpegPath } = this.options;
+    const entries = parseSegmentList(await readFile(path.join(directory, 'segments.csv'), 'utf8').catch(() => ''));
+    const listed = new Set(entries.map((entry) => entry.file));
+    let offset = entries.at(-1)?.end ?? 0;
+    const cutOff = (await readdir(directory)).filter((f) => /^seg-\d+\.mkv$/.test(f) && !listed.has(f)).sort();
+    for (const name of cutOff) {
+      const raw = path.join(directory, name);
+      const recovered = raw.replace(/\.mkv$/, '.recovered.mkv');
+      const duration = await remuxCutOff(ffmpegPath, raw, recovered).catch(() => 0);
+      if (duration <= 0) continue; // cut before its first frame: nothing to keep (crash reconciliation lists it as unrecoverable)
+      await rename(raw, raw.replace(/\.mkv$/, '.cut.mkv'));
+      await this.options.onSegment({
+        sequence: this.seen,
+        file: recovered,
+        startSeconds: offset,
+        durationSeconds: duration,
+        bytes: (await stat(recovered)).size,
+        sha256: await sha256File(recovered),
+        recovered: true,
+      });
+      this.seen++;
+      offset += duration;
+    }
   }
 
   /** True once stop() was asked for; ffmpeg exiting without it means its stream went quiet. */

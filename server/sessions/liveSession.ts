@@ -28,6 +28,7 @@ import type { Room } from '../store/schema.ts';
 import { canHear, groupOf, mayOpen, sideOf, type AudienceMember, type PrivateTalk } from './audience.ts';
 import { SerialQueue, SessionLog, type EventKind, type NewEvent } from './sessionLog.ts';
 import { newParticipant, replayEvents, type Participant } from './sessionState.ts';
+import { RecordingStatus } from './recordingStatus.ts';
 
 export interface SessionDeps {
   db: Db;
@@ -38,6 +39,8 @@ export interface SessionDeps {
   revokeInvitation(invitationId: string): Promise<void>;
   /** Told when a host opens the session on (new) media: recording starts there. */
   onOpened?: (session: LiveSession, media: MediaRoom) => void;
+  /** Whether this server records sessions at all (RECORDING=off does not). */
+  recordingEnabled?: boolean;
 }
 
 /** Staff in a room already passed `room:enter` for it; within the room only the role decides. */
@@ -64,12 +67,15 @@ export class LiveSession {
   private readonly events: SessionLog;
   /** Commands that change the session run one at a time: logged first, then applied, in log order. */
   private readonly commands = new SerialQueue();
+  /** What is recorded now: reported by the session recorder, pushed to everyone in the room. */
+  readonly recording: RecordingStatus;
 
   private constructor(
     readonly room: Room,
     private readonly deps: SessionDeps,
   ) {
     this.events = new SessionLog(deps.db, room, deps.log);
+    this.recording = new RecordingStatus(deps.recordingEnabled === true, () => this.pushRecording());
   }
 
   static async load(room: Room, deps: SessionDeps): Promise<LiveSession> {
@@ -389,7 +395,7 @@ export class LiveSession {
       roomId: this.room.id,
       title: this.room.title,
       mode: this.room.mode,
-      recorded: true,
+      recording: this.recording.viewFor((subject) => this.knows(participant, subject)),
       phase: this.phase,
       phaseStartedAt: this.phaseStartedAt,
       privateTalk: this.privateTalk
@@ -431,6 +437,19 @@ export class LiveSession {
 
   private of(peer: MediaPeer): Participant | undefined {
     return this.participants.get(peer.identity.subject);
+  }
+
+  /** Whether a viewer may learn of a participant (the snapshot's rule). */
+  private knows(viewer: Participant, subject: string): boolean {
+    const other = this.participants.get(subject);
+    return viewer.side === 'staff' || viewer.subject === subject || (viewer.admitted && other?.admitted === true);
+  }
+
+  private pushRecording(): void {
+    for (const peer of this.media?.closed ? [] : (this.media?.peers.values() ?? [])) {
+      const participant = this.of(peer);
+      if (participant) peer.notify('session:recording', this.recording.viewFor((subject) => this.knows(participant, subject)));
+    }
   }
 
   private hears(receiver: MediaPeer, sender: MediaPeer): boolean {

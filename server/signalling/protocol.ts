@@ -232,13 +232,23 @@ export interface SessionSnapshot {
   roomId: string;
   title: string;
   mode: 'face_to_face' | 'back_to_back' | 'hearing';
-  recorded: boolean;
+  recording: RecordingState;
   phase: HearingPhase | null;
   phaseStartedAt: string | null;
   /** A private talk in progress; `includesYou` false means: the mediator is talking with the other side. */
   privateTalk: { side: 'applicant' | 'respondent' | null; includesYou: boolean; since: string } | null;
   you: ParticipantView & { isHost: boolean; canAdmit: boolean };
   participants: ParticipantView[];
+}
+
+/** Why a track is not being recorded while its producer is live. */
+export type RecordingFailure = 'recorder_exited' | 'no_media' | 'write_failed' | 'disk_full' | 'start_failed';
+
+/** What is being recorded right now (全程录音录像), as this viewer may know it. */
+export interface RecordingState {
+  /** off: recording is switched off on this server; starting: not running yet; interrupted: some track is not being recorded. */
+  status: 'off' | 'starting' | 'recording' | 'interrupted';
+  failing: { name: string; source: ProducerSource; reason: RecordingFailure }[];
 }
 
 export interface ChatMessage {
@@ -311,6 +321,8 @@ export interface ServerToClientEvents {
   /** The credential was withdrawn (sent on every namespace before the server disconnects): the invitation revoked, the account disabled, the guest removed. */
   'auth:revoked': (event: { reason: 'revoked' | 'disabled' | 'removed' }) => void;
   'session:state': (snapshot: SessionSnapshot) => void;
+  /** The recording state changed (a recorder failed or recovered). */
+  'session:recording': (state: RecordingState) => void;
   'chat:message': (message: ChatMessage) => void;
   'evidence:shared': (evidence: SharedEvidence) => void;
 }

@@ -51,6 +51,9 @@ describe('face-to-face mediation', () => {
     // ------------------------------------------------- seeing and hearing
     await flowing(a);
     await flowing(desk);
+    // The console and the phone show what is really recorded.
+    await expect.poll(() => desk.locator('[data-testid="rec-badge"]').innerText()).toBe('录像中');
+    await expect.poll(() => a.locator('[data-testid="rec-badge"]').innerText()).toBe('录像中');
     await expect.poll(() => a.locator('[data-testid="tile"]').allInnerTexts()).toContainEqual(expect.stringContaining('李调解员'));
     await expect.poll(() => desk.locator('[data-testid="tile"]:visible').allInnerTexts()).toContainEqual(expect.stringContaining('张三'));
 

@@ -5,7 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { types } from 'mediasoup';
-import type { ProducerAppData } from '../../server/media/mediaPeer.ts';
+import type { MediaPeer, ProducerAppData } from '../../server/media/mediaPeer.ts';
+import type { MediaRoom } from '../../server/media/mediaRoom.ts';
 
 export interface RtpSource {
   producers: types.Producer<ProducerAppData>[];
@@ -48,4 +49,34 @@ export async function startRtpSource(router: types.Router, peerId: string, ffmpe
       for (const producer of producers) producer.close();
     },
   };
+}
+
+/** Puts synthetic producers into a live room as its peer's own, as `producer:create` would: recording and policy see them. */
+export function addToRoom(media: MediaRoom, peer: MediaPeer, producers: types.Producer<ProducerAppData>[]): void {
+  for (const producer of producers) {
+    peer.producers.set(producer.id, producer);
+    producer.observer.once('close', () => peer.producers.delete(producer.id));
+    media.emit('producerCreated', producer);
+  }
+}
+
+/** A real producer that never receives a packet (a frozen phone), optionally with the codec parameters a hostile client sent. */
+export async function silentProducer(
+  router: types.Router,
+  peerId: string,
+  options: { source?: 'mic' | 'camera'; parameters?: Record<string, unknown> } = {},
+): Promise<types.Producer<ProducerAppData>> {
+  const source = options.source ?? 'camera';
+  const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
+  const codec =
+    source === 'mic'
+      ? { mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }
+      : { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 };
+  const producer = await transport.produce<ProducerAppData>({
+    kind: source === 'mic' ? 'audio' : 'video',
+    rtpParameters: { codecs: [{ ...codec, parameters: options.parameters ?? {} } as types.RtpCodecParameters], encodings: [{ ssrc: 33445566 }] },
+    appData: { peerId, source },
+  });
+  producer.observer.once('close', () => transport.close());
+  return producer;
 }

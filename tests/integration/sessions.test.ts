@@ -106,7 +106,7 @@ describe('lobby', () => {
     expect(joined.peers).toEqual([]);
     await expect.poll(() => worker.state.latest?.you).toMatchObject({ admitted: false, isHost: false });
     expect(worker.state.latest!.participants.map((p) => p.name)).toEqual(['张三']); // sees only itself
-    expect(worker.state.latest!.recorded).toBe(true);
+    expect(worker.state.latest!.recording.status).toBe('recording');
     const workerProducers = await produceBoth(worker.socket);
     // The host sees who waits (identity check by video) ...
     await expect.poll(() => host.state.latest?.participants.find((p) => p.name === '张三')).toMatchObject({ admitted: false, presence: 'online' });

@@ -4,6 +4,7 @@ import { captureArgs, chaptersFile, composeArgs, gridLayout } from '../../server
 import { chaptersFrom } from '../../server/recording/composer.ts';
 import { parseSegmentList, recorderCapabilities } from '../../server/recording/trackRecorder.ts';
 import { mediaCodecs } from '../../server/media/codecs.ts';
+import { rtpParametersProblem } from '../../server/media/rtpGrammar.ts';
 
 describe('recorder SDP', () => {
   it('describes an Opus stream on the given port, with its RTCP port', () => {
@@ -18,6 +19,71 @@ describe('recorder SDP', () => {
     const sdp = recorderSdp('video', { codecs: [{ mimeType: 'video/H264', payloadType: 102, clockRate: 90000, parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' } }], encodings: [{ ssrc: 1 }] }, 20002);
     expect(sdp).toContain('a=rtpmap:102 H264/90000');
     expect(sdp).toContain('a=fmtp:102 packetization-mode=1;profile-level-id=42e01f');
+  });
+});
+
+describe('recorder SDP against hostile codec parameters', () => {
+  const opus = (parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    ({ codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, parameters, ...extra }], encodings: [{ ssrc: 1 }] }) as never;
+  const lines = (sdp: string) => sdp.trimEnd().split('\n').map((line) => line.split(/[:= ]/)[0]);
+
+  it('leaves out parameters whose key or value could start a line or a parameter of their own', () => {
+    const sdp = recorderSdp(
+      'audio',
+      opus({
+        useinbandfec: 1,
+        minptime: '10\r\na=rtpmap:100 L16/8000',
+        'evil\nc=IN IP4 192.0.2.1': 1,
+        'sprop-stereo': '1;x-injected=1',
+        'Upper Case': 1,
+        long: 'a'.repeat(101),
+        usedtx: 'on',
+      }),
+      20000,
+    );
+    expect(sdp).toContain('a=fmtp:100 useinbandfec=1;usedtx=on');
+    expect(sdp).not.toMatch(/192\.0\.2\.1|L16|x-injected|evil|Upper/);
+    // Exactly the lines the builder writes, one each.
+    expect(lines(sdp)).toEqual(['v', 'o', 's', 'c', 't', 'm', 'a', 'a', 'a', 'a']);
+    expect(sdp.split('\r').length).toBe(1);
+  });
+
+  it('refuses a codec whose name, payload type or clock rate is not what a consumer carries', () => {
+    expect(() => recorderSdp('audio', opus({}, { mimeType: 'audio/opus\r\na=x' }), 20000)).toThrow(/mimeType/);
+    expect(() => recorderSdp('audio', opus({}, { payloadType: '100\na=x' }), 20000)).toThrow(/payloadType/);
+    expect(() => recorderSdp('audio', opus({}, { clockRate: 48000.5 }), 20000)).toThrow(/clockRate/);
+    expect(() => recorderSdp('audio', opus({}, { channels: '2\na=x' }), 20000)).toThrow(/channel/);
+  });
+});
+
+describe('the codec grammar of producer:create', () => {
+  const chrome = [
+    { mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { minptime: 10, useinbandfec: 1, 'sprop-stereo': 1 }, rtcpFeedback: [{ type: 'transport-cc', parameter: '' }] },
+    { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {}, rtcpFeedback: [{ type: 'goog-remb', parameter: '' }, { type: 'ccm', parameter: 'fir' }, { type: 'nack' }, { type: 'nack', parameter: 'pli' }] },
+    { mimeType: 'video/rtx', payloadType: 97, clockRate: 90000, parameters: { apt: 96 } },
+    { mimeType: 'video/H264', payloadType: 102, clockRate: 90000, parameters: { 'level-asymmetry-allowed': 1, 'packetization-mode': 1, 'profile-level-id': '42e01f', 'x-google-start-bitrate': 1000 } },
+  ];
+
+  it('accepts what browsers send', () => {
+    for (const codec of chrome) expect(rtpParametersProblem({ codecs: [codec] })).toBeUndefined();
+  });
+
+  it('refuses line breaks, separators and oversized input anywhere in a codec', () => {
+    const bad = [
+      { ...chrome[0], parameters: { useinbandfec: '1\r\na=recvonly' } },
+      { ...chrome[0], parameters: { 'a\nb': 1 } },
+      { ...chrome[0], parameters: { useinbandfec: '1;foo=2' } },
+      { ...chrome[0], parameters: { useinbandfec: { nested: 1 } } },
+      { ...chrome[0], parameters: { useinbandfec: 'x'.repeat(101) } },
+      { ...chrome[0], parameters: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`p${i}`, i])) },
+      { ...chrome[0], parameters: [1, 2] },
+      { ...chrome[0], mimeType: 'audio/opus\r\na=x' },
+      { ...chrome[0], mimeType: 42 },
+      { ...chrome[1], rtcpFeedback: [{ type: 'nack\r\na=x' }] },
+      { ...chrome[1], rtcpFeedback: [{ type: 'ccm', parameter: 'fir\n' }] },
+      { ...chrome[1], rtcpFeedback: 'nack' },
+    ];
+    for (const codec of bad) expect(rtpParametersProblem({ codecs: [codec] }), JSON.stringify(codec)).toMatch(/codecs\[0\]/);
   });
 });
 
@@ -38,7 +104,10 @@ describe('recorder capabilities', () => {
 
 describe('ffmpeg arguments', () => {
   it('capture copies into listed Matroska segments and ends on silence', () => {
-    const args = captureArgs({ sdpFile: 'a.sdp', segmentSeconds: 10, listFile: 'l.csv', segmentPattern: 'seg-%05d.mkv', container: 'mkv' });
+    const args = captureArgs({ sdpFile: 'a.sdp', segmentSeconds: 10, listFile: 'l.csv', segmentPattern: 'seg-%05d.mkv', container: 'mkv', listenIp: '127.0.0.1' });
+    // ffmpeg's RTP input binds loopback only, set before the input it applies to.
+    expect(args.indexOf('-localaddr')).toBeLessThan(args.indexOf('-i'));
+    expect(args[args.indexOf('-localaddr') + 1]).toBe('127.0.0.1');
     expect(args.join(' ')).toContain('-c copy -f segment -segment_time 10 -segment_format matroska');
     expect(args.join(' ')).toContain('-listen_timeout 2');
     expect(args.join(' ')).toContain('-segment_list l.csv -segment_list_type csv');

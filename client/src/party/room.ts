@@ -84,7 +84,7 @@ export class PartyRoom {
         h('div', { class: 'lobby-head' }, h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), h('span', { class: 'lobby-title', i18n: 'room.lobbyTitle' })),
         h('p', { class: 'lobby-body', i18n: info.roomMode === 'hearing' ? 'room.lobbyBodyHearing' : 'room.lobbyBody' }),
         h('p', { class: 'lobby-hint', i18n: 'room.lobbyHint' }),
-        h('p', { class: 'record-notice lobby-record' }, h('span', { class: 'rec-dot', html: icons.record }), h('span', { i18n: 'room.recording' })),
+        h('p', { class: 'record-notice lobby-record', dataset: { testid: 'lobby-record' } }, h('span', { class: 'rec-dot', html: icons.record }), h('span', { i18n: 'room.recording' })),
       ),
     );
     this.privateNotice = h(
@@ -205,6 +205,9 @@ export class PartyRoom {
 
   private onSnapshot(snapshot: SessionSnapshot): void {
     const admitted = snapshot.you.admitted;
+    // "This session is recorded" only where it is (not with RECORDING=off).
+    const notice = this.lobby.querySelector<HTMLElement>('.lobby-record');
+    if (notice) notice.hidden = snapshot.recording.status === 'off';
     document.body.dataset.admitted = String(admitted);
     this.lobby.hidden = admitted;
     if (this.admitted === false && admitted) this.view.notify('room.admitted');

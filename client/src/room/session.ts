@@ -15,6 +15,7 @@ import type {
   RequestName,
   RequestPayload,
   ResponseData,
+  RecordingState,
   SessionSnapshot,
   SharedEvidence,
 } from '../../../server/signalling/protocol.ts';
@@ -92,6 +93,8 @@ export type SessionEvents = {
   notice: [key: I18nKey];
   /** What this participant now knows of the session (lobby, private talk, phase, people). */
   snapshot: [snapshot: SessionSnapshot];
+  /** What is recorded now (also in every snapshot). */
+  recording: [state: RecordingState];
   chat: [message: ChatMessage];
   evidence: [evidence: SharedEvidence];
 };
@@ -538,6 +541,11 @@ export class RoomSession extends Emitter<SessionEvents> {
       if (wasMuted !== snapshot.you.mutedByHost) this.emit('notice', snapshot.you.mutedByHost ? 'room.mutedByHost' : 'room.unmutedByHost');
       this.emitLocal();
       this.emit('snapshot', snapshot);
+      this.emit('recording', snapshot.recording);
+    });
+    socket.on('session:recording', (state) => {
+      if (this.snapshot) this.snapshot = { ...this.snapshot, recording: state };
+      this.emit('recording', state);
     });
     socket.on('chat:message', (message) => this.emit('chat', message));
     socket.on('evidence:shared', (evidence) => this.emit('evidence', evidence));

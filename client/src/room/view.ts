@@ -5,6 +5,7 @@ import { bindAttrs, bindText, modeKey, roleKey, type I18nKey } from '../i18n.ts'
 import { icons } from '../icons.ts';
 import type { LocalView, PeerView, RoomSession, SessionState } from './session.ts';
 import { initials, presenceKey } from './sessionText.ts';
+import { recordingBadge } from './recordingBadge.ts';
 
 export type RoomLayout = 'phone' | 'console';
 
@@ -196,12 +197,7 @@ export class RoomView {
         h('h1', { class: 'room-title', text: opts.title }),
         h('div', { class: 'room-meta' }, mode ? h('span', { class: 'room-mode', i18n: mode }) : null, this.count),
       ),
-      h(
-        'div',
-        { class: 'rec-badge', attrs: { role: 'note' } },
-        h('span', { class: 'rec-dot', html: icons.record }),
-        h('span', { i18n: 'room.recording' }),
-      ),
+      recordingBadge(session),
     );
     const controls = h(
       'nav',

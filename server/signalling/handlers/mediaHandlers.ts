@@ -9,6 +9,7 @@ import type { LiveSessions } from '../../sessions/liveSessions.ts';
 import { forbidden } from '../../errors.ts';
 import { isStaffRole } from '../../auth/policy.ts';
 import { ErrorCode } from '../protocol.ts';
+import { rtpParametersProblem } from '../../media/rtpGrammar.ts';
 import type { RequestHandlers } from '../requests.ts';
 import type { YuntingSocket } from '../types.ts';
 
@@ -97,6 +98,8 @@ export function mediaHandlers(
 
     'producer:create': async ({ transportId, kind, rtpParameters, source }) => {
       const { room, peer } = joined();
+      const malformed = rtpParametersProblem(rtpParameters);
+      if (malformed) throw new AppError(ErrorCode.InvalidPayload, `Malformed RTP parameters: ${malformed}`);
       const producer = await room.produce(peer, transportId, kind, rtpParameters as types.RtpParameters, source);
       return { id: producer.id };
     },
