@@ -15,6 +15,7 @@ import { AuthService, type JwtCodec } from './auth/authService.ts';
 import { loadOrCreateSecret } from './auth/secrets.ts';
 import type { TokenClaims } from './auth/tokens.ts';
 import { installErrorHandler } from './http/errorHandler.ts';
+import { collectRoutes, type CatalogueRoute } from './http/routeCatalogue.ts';
 import { authRoutes } from './http/routes/auth.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { pageRoutes } from './http/routes/pages.ts';
@@ -69,6 +70,8 @@ export interface YuntingServer {
   sessions: LiveSessions;
   recordings: RecordingService;
   documents: DocumentService;
+  /** Every registered route with its schema (what the HTTP fuzz tests walk). */
+  routes: readonly CatalogueRoute[];
   /** Set once listening: the origin invitation links point at. */
   publicUrl(): string;
   listen(): Promise<string>;
@@ -86,6 +89,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     bodyLimit: 1024 * 1024,
     trustProxy: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const routes = collectRoutes(app);
 
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   let pool: WorkerPool;
@@ -178,6 +182,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
     sessions,
     recordings,
     documents,
+    routes,
     publicUrl,
     generatedAdminPassword,
     async listen() {

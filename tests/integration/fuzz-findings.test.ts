@@ -1,0 +1,42 @@
+/**
+ * What the fuzzers found, each pinned as a plain test: the input, and the
+ * coded refusal that must answer it (never INTERNAL, never a 5xx), with
+ * nothing changed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/testServer.ts';
+import { connect, fakeDtlsParameters, joinRoom, ok, opusRtpParameters, request, type ClientSocket } from '../helpers/signallingClient.ts';
+import { servicePartyToken } from '../fuzz/socketWorld.ts';
+
+let t: TestServer;
+const sockets: ClientSocket[] = [];
+
+beforeAll(async () => {
+  t = await startTestServer();
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await t?.close();
+});
+
+async function joinedWithSendTransport() {
+  const room = await t.createRoom('fuzz findings');
+  const socket = await connect(t.url, { token: await servicePartyToken(t, room.id, '张三') });
+  sockets.push(socket);
+  const joined = await joinRoom(socket);
+  const send = await ok(socket, 'transport:create', { direction: 'send' });
+  await ok(socket, 'transport:connect', { transportId: send.id, dtlsParameters: fakeDtlsParameters() });
+  const peer = t.server.liveRooms.get(room.id)!.peers.get(joined.peerId)!;
+  return { socket, send, peer };
+}
+
+describe('socket requests the fuzzer broke', () => {
+  it('a second producer with the same MID is refused as invalid, not as an internal error', async () => {
+    const { socket, send, peer } = await joinedWithSendTransport();
+    await ok(socket, 'producer:create', { transportId: send.id, kind: 'audio', rtpParameters: opusRtpParameters(1111), source: 'mic' });
+    const again = await request(socket, 'producer:create', { transportId: send.id, kind: 'audio', rtpParameters: opusRtpParameters(2222), source: 'mic' });
+    expect(again).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    expect(peer.producers.size).toBe(1);
+  });
+});
