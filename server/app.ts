@@ -14,7 +14,7 @@ import type { Config } from './config.ts';
 import { AuthService, type JwtCodec } from './auth/authService.ts';
 import { loadOrCreateSecret } from './auth/secrets.ts';
 import type { TokenClaims } from './auth/tokens.ts';
-import { installErrorHandler } from './http/errorHandler.ts';
+import { clientErrorHandler, installErrorHandler } from './http/errorHandler.ts';
 import { collectRoutes, type CatalogueRoute } from './http/routeCatalogue.ts';
 import { authRoutes } from './http/routes/auth.ts';
 import { healthRoutes } from './http/routes/health.ts';
@@ -87,6 +87,7 @@ export async function buildServer(config: Config): Promise<YuntingServer> {
       ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
       : {}),
     bodyLimit: 1024 * 1024,
+    clientErrorHandler,
     trustProxy: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   const routes = collectRoutes(app);

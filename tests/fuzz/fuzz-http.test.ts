@@ -33,7 +33,7 @@ beforeAll(async () => {
   const invitation = await t.invite(world.roomId, '证人', 'witness');
   const document = await t.api<{ id: string }>('POST', `/api/cases/${world.caseId}/documents`, { kind: 'mediation_agreement', roomId: world.roomId }, world.mediator.token);
   // Render once so the font is loaded before replies are timed.
-  await t.api('GET', `/api/documents/${document.body.id}/preview.pdf`, undefined, world.mediator.token);
+  await (await fetch(`${t.url}/api/documents/${document.body.id}/preview.pdf`, { headers: { authorization: `Bearer ${world.mediator.token}` } })).arrayBuffer();
   const foreign = t.server.app.jwt.sign({ typ: 'staff', sub: world.mediator.id } as never, { expiresIn: 60 });
   const expired = t.server.app.jwt.sign({ typ: 'party', sub: invitation.id, room: world.roomId, case: world.caseId, name: 'x', role: 'applicant' } as never, { expiresIn: -10 });
   tokens = {

@@ -84,12 +84,18 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 let t: TestServer;
 const worlds: SocketWorld[] = [];
+/** request → answer code → count, printed at the end: shows the fuzz reached past validation. */
+const tally = new Map<string, Map<string, number>>();
 
 beforeAll(async () => {
-  t = await startTestServer();
+  // No participant turns "gone" (and is logged) on a timer in the middle of a step.
+  t = await startTestServer({ peerGraceSeconds: 3600 });
 });
 
 afterAll(async () => {
+  if (process.env.FUZZ_TALLY) {
+    for (const [name, codes] of [...tally].sort()) console.log(name.padEnd(22), [...codes].map(([code, n]) => `${code}=${n}`).join(' '));
+  }
   for (const world of worlds) world.close();
   await t?.close();
 });
@@ -114,6 +120,10 @@ async function runStep(world: SocketWorld, step: Step): Promise<void> {
   }
   const elapsed = performance.now() - started;
   world.observe(step.actor, step.name, reply);
+  const codes = tally.get(step.name) ?? new Map<string, number>();
+  const code = reply?.ok ? 'ok' : String(reply?.error?.code);
+  codes.set(code, (codes.get(code) ?? 0) + 1);
+  tally.set(step.name, codes);
   expect(elapsed, 'reply time').toBeLessThan(REPLY_BOUND_MS);
   expect(typeof reply.ok, 'reply shape').toBe('boolean');
   if (reply.ok) {

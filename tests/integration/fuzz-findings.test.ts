@@ -40,3 +40,12 @@ describe('socket requests the fuzzer broke', () => {
     expect(peer.producers.size).toBe(1);
   });
 });
+
+describe('HTTP requests the fuzzer broke', () => {
+  it('headers over the limit are refused with a coded error body', async () => {
+    const response = await fetch(`${t.url}/api/health`, { headers: { authorization: `Bearer ${'a'.repeat(20_000)}` } });
+    expect(response.status).toBe(431);
+    expect(await response.json()).toMatchObject({ statusCode: 431, code: 'HEADERS_TOO_LARGE' });
+    expect((await t.api<{ status: string }>('GET', '/api/health')).body.status).toBe('ok');
+  });
+});
