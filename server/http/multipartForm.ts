@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { compileSchema } from '../validation.ts';
-import { LocalizedError } from '../errors.ts';
+import { AppError, LocalizedError } from '../errors.ts';
 import { MAX_EVIDENCE_FILES, type UploadedFile } from '../cases/evidenceFiles.ts';
 
 /** Only files (evidence shared during a session). */
@@ -22,7 +22,7 @@ export async function readFiles(request: FastifyRequest): Promise<UploadedFile[]
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
       throw new LocalizedError('EVIDENCE_TOO_LARGE', files.at(-1)?.fileName ?? '', 413, 'evidence');
     }
-    throw error;
+    throw unreadableForm(error);
   }
   if (files.length === 0) throw new LocalizedError('EVIDENCE_EMPTY', '', 400, 'evidence');
   return files;
@@ -50,7 +50,7 @@ export async function readForm<S extends TSchema>(
       throw new LocalizedError('EVIDENCE_TOO_LARGE', files.at(-1)?.fileName ?? '', 413, 'evidence');
     }
     if ((error as { code?: string }).code === 'FST_FILES_LIMIT') throw new LocalizedError('EVIDENCE_TOO_MANY', '', 400, 'evidence');
-    throw error;
+    throw unreadableForm(error);
   }
   let value: unknown;
   try {
@@ -66,4 +66,10 @@ export async function readForm<S extends TSchema>(
     throw new LocalizedError('INVALID_FIELD', known, 400, known);
   }
   return { value, files };
+}
+
+/** The multipart parser's own complaints (no boundary, a truncated body) carry no status: they are the sender's fault. */
+export function unreadableForm(error: unknown): unknown {
+  if (error instanceof AppError || (error as { statusCode?: number }).statusCode) return error;
+  return new AppError('INVALID_MULTIPART', `The form could not be read: ${(error as Error).message}`, 400);
 }

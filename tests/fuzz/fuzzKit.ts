@@ -23,6 +23,13 @@ export function fuzzOptions(): fc.Parameters<unknown> {
     // The world is stateful: shrinking would replay against a changed server.
     endOnFailure: true,
     ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
+    // The default report prints the counterexample recursively, and hostile values nest thousands deep;
+    // each step's own error already names its input (shortened).
+    reporter(out) {
+      if (!out.failed) return;
+      const cause = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
+      throw new Error(`${cause}\n(after ${out.numRuns} runs; reproduce with FUZZ_SEED=${out.seed})`);
+    },
   };
 }
 

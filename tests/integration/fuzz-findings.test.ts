@@ -49,3 +49,13 @@ describe('HTTP requests the fuzzer broke', () => {
     expect((await t.api<{ status: string }>('GET', '/api/health')).body.status).toBe('ok');
   });
 });
+
+describe('multipart bodies the fuzzer broke', () => {
+  for (const route of ['/api/applications', '/api/counterclaims', '/api/verify']) {
+    it(`${route}: multipart without a boundary is a 400 with a code`, async () => {
+      const response = await fetch(`${t.url}${route}`, { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: 'a=1&b=2' });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'INVALID_MULTIPART' });
+    });
+  }
+});
