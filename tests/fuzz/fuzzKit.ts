@@ -177,6 +177,14 @@ export function fromSchema(schema: unknown, ids: fc.Arbitrary<string> = fc.uuid(
 
 type Path = (string | number)[];
 
+const safeString = (v: unknown) => {
+  try {
+    return String(v);
+  } catch {
+    return describePayload(v);
+  }
+};
+
 function paths(value: unknown, prefix: Path = [], out: Path[] = [], depth = 0): Path[] {
   if (depth > 6) return out;
   if (Array.isArray(value)) value.forEach((v, i) => (out.push([...prefix, i]), paths(v, [...prefix, i], out, depth + 1)));
@@ -212,7 +220,7 @@ export function mutated(valid: unknown, maxStringBytes = 100_000): fc.Arbitrary<
           fc.tuple(fc.constantFrom(...all), hostileValue(maxStringBytes)).map(([p, h]) => (v: unknown) => setAt(v, p, (o, k) => void (o[k] = h))),
           fc.constantFrom(...all).map((p) => (v: unknown) => setAt(v, p, (o, k) => (Array.isArray(o) ? o.splice(Number(k), 1) : delete o[k]))),
           fc.constantFrom(...all).map((p) => (v: unknown) => setAt(v, p, (o, k) => void (o[k] = [o[k]]))),
-          fc.constantFrom(...all).map((p) => (v: unknown) => setAt(v, p, (o, k) => void (o[k] = String(o[k])))),
+          fc.constantFrom(...all).map((p) => (v: unknown) => setAt(v, p, (o, k) => void (o[k] = safeString(o[k])))),
         ]
       : []),
     fc.tuple(nastyString, hostileValue(1000)).map(([k, h]) => (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? { ...v, [k || 'extra']: h } : v)),
