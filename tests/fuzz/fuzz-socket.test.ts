@@ -14,8 +14,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, RequestSchemas, hearingPhases, type RequestName, type RequestPayload } from '../../server/signalling/protocol.ts';
 import { startTestServer, type TestServer } from '../helpers/testServer.ts';
+import { io } from 'socket.io-client';
 import { connect, fakeDtlsParameters, opusRtpParameters, request, vp8RtpParameters } from '../helpers/signallingClient.ts';
-import { FUZZ_TIME_MS, REPLY_BOUND_MS, changedKeys, describePayload, fuzzOptions, payloadVariant } from './fuzzKit.ts';
+import { FUZZ_TIME_MS, REPLY_BOUND_MS, changedKeys, describePayload, fuzzOptions, hostileValue, mutated, nastyString, payloadVariant, recorderTables, storeSnapshot } from './fuzzKit.ts';
 import { SocketWorld, actorNames, servicePartyToken, type ActorName } from './socketWorld.ts';
 
 type Ids = ReturnType<SocketWorld['ids']> & { own: ReturnType<SocketWorld['own']>; caps: unknown };
@@ -188,6 +189,37 @@ describe('socket requests under fuzzing', () => {
     const steps = await fuzzRoom('hearing', FUZZ_TIME_MS / 2);
     expect(steps).toBeGreaterThan(20);
   }, FUZZ_TIME_MS + 60_000);
+
+  it('handshakes with any credentials are accepted or refused with a code, and change nothing', async () => {
+    const room = await t.createRoom('握手');
+    const party = await servicePartyToken(t, room.id, '握手');
+    const tokens = fc.oneof(fc.constantFrom(t.staffToken, party), fc.constantFrom(t.staffToken, party).chain((token) => mutated({ token }, 20_000).map((v) => (v as { token?: unknown }).token)), nastyString);
+    const auth = fc.oneof(
+      fc.record({ token: tokens, roomId: fc.oneof(fc.constant(room.id), fc.uuid(), nastyString, hostileValue(5_000)) }, { requiredKeys: [] }),
+      hostileValue(50_000).map((value) => (value && typeof value === 'object' && !Array.isArray(value) ? value : { token: value })),
+    );
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(auth, async (credentials) => {
+        runs++;
+        const before = await storeSnapshot(t.server.db, recorderTables);
+        const socket = io(t.url, { auth: credentials as Record<string, unknown>, transports: ['websocket'], reconnection: false, forceNew: true });
+        const outcome = await new Promise<string>((resolve) => {
+          const timer = setTimeout(() => resolve('no answer'), REPLY_BOUND_MS);
+          socket.once('connect', () => (clearTimeout(timer), resolve('connected')));
+          socket.once('connect_error', (error) => (clearTimeout(timer), resolve(String((error as Error & { data?: { code?: string } }).data?.code))));
+        });
+        socket.close();
+        const where = `auth ${describePayload(credentials)} → ${outcome}`;
+        expect(outcome, where).not.toBe('no answer');
+        if (outcome === 'connected') return;
+        expect(knownCodes.has(outcome) && outcome !== ErrorCode.Internal, `${where}: a known code`).toBe(true);
+        expect(changedKeys(before, await storeSnapshot(t.server.db, recorderTables)), `${where}: a refused handshake changes nothing`).toEqual([]);
+      }),
+      { ...fuzzOptions(), numRuns: 80, interruptAfterTimeLimit: FUZZ_TIME_MS / 2 },
+    );
+    expect(runs).toBeGreaterThan(10);
+  }, FUZZ_TIME_MS + 30_000);
 
   it('a message over the size limit closes only that connection', async () => {
     const room = await t.createRoom('超大消息');

@@ -19,7 +19,7 @@ import {
   vp8RtpParameters,
   type ClientSocket,
 } from '../helpers/signallingClient.ts';
-import { storeSnapshot } from './fuzzKit.ts';
+import { recorderTables, storeSnapshot } from './fuzzKit.ts';
 
 /** Invites over HTTP and redeems through the service: fuzzing rebuilds parties more often than the redemption rate limit allows. */
 export async function servicePartyToken(t: TestServer, roomId: string, displayName: string, role = 'applicant'): Promise<string> {
@@ -149,9 +149,7 @@ export class SocketWorld {
         .map((p) => ({ id: p.id, admitted: p.admitted, verified: p.verified, hand: p.handRaised, muted: p.mutedByHost, presence: p.presence }))
         .sort((a, b) => a.id.localeCompare(b.id)),
     };
-    const store = await storeSnapshot(this.t.server.db);
-    // The recorder writes parts and segments on its own schedule (a part per producer lifetime, segments as they complete).
-    for (const table of Object.keys(store)) if (table.startsWith('recording')) delete store[table];
+    const store = await storeSnapshot(this.t.server.db, recorderTables);
     return {
       store,
       router: dump ? dump.transportIds.filter((id) => !this.recorderTransports.has(id)).sort() : null,
