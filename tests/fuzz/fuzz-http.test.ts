@@ -74,6 +74,29 @@ interface Route {
 const RAW = 'RAW:';
 const encodeSegment = (value: string) => (value.startsWith(RAW) ? value.slice(RAW.length) : [...Buffer.from(value)].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).padStart(2, '0')}`)).join(''));
 
+/**
+ * Bytes shaped like a signed PDF, so the signature reader gets past "no /ByteRange":
+ * a /Contents hex string (long runs of zero padding, odd tails, non-hex) and a ByteRange
+ * that points at it (or near it, or past the end).
+ */
+const pdfShaped = fc
+  .record({
+    head: fc.string({ maxLength: 200 }),
+    zeros: fc.integer({ min: 0, max: 40_000 }),
+    tail: fc.constantFrom('', '01', '0', 'zz', '3082', '00'.repeat(3) + '1'),
+    extra: fc.string({ maxLength: 200 }),
+    skew: fc.constantFrom(0, 0, 0, 1, -1, 1_000_000),
+  })
+  .map(({ head, zeros, tail, extra, skew }) => {
+    const before = `%PDF-1.7\n${head}\n/Contents `;
+    const contents = `<${'00'.repeat(zeros)}${tail}>`;
+    const b = before.length;
+    const c = b + contents.length;
+    const trailer = (d: number) => ` ${extra}\n/ByteRange [0 ${String(b).padEnd(10)} ${String(c + skew).padEnd(10)} ${String(d).padEnd(10)}]\n%%EOF`;
+    const d = trailer(0).length;
+    return Buffer.from(before + contents + trailer(d), 'latin1');
+  });
+
 const multipartFields: Record<string, unknown> = { application: ApplicationBody, counterclaim: CounterclaimBody };
 
 function routeArbitrary(route: Route) {
@@ -108,6 +131,7 @@ function routeArbitrary(route: Route) {
     { weight: 1, arbitrary: fc.constant({ kind: 'oversized' as const, value: null }) },
     { weight: 2, arbitrary: multipart.map((value) => ({ kind: 'multipart' as const, value })) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 70_000 }).map((a) => ({ kind: 'octets' as const, value: Buffer.from(a) })) },
+    { weight: route.url === '/api/verify' ? 8 : 1, arbitrary: pdfShaped.map((value) => ({ kind: 'octets' as const, value })) },
     { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/json; charset=utf-7', '*/*').map((type) => ({ kind: 'type' as const, value: type })) },
     { weight: 1, arbitrary: fc.constant({ kind: 'none' as const, value: null }) },
   );

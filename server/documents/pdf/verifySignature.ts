@@ -36,7 +36,12 @@ export function checkPdfSignature(pdf: Buffer): PdfSignatureCheck {
   const byteRange = match.slice(1, 5).map(Number) as [number, number, number, number];
   const [a, b, c, d] = byteRange;
   if (a !== 0 || c <= b || c + d > pdf.length) return { ...absent, present: true, byteRange };
-  const hex = text.slice(b, c).replace(/^</, '').replace(/>$/, '').replace(/(00)+$/, '');
+  // Linear in the range, whatever it holds (a backtracking trim here froze the server on crafted input).
+  let hex = text.slice(b, c);
+  const start = hex.startsWith('<') ? 1 : 0;
+  let end = hex.endsWith('>') ? hex.length - 1 : hex.length;
+  while (end - start >= 2 && hex.charCodeAt(end - 1) === 48 && hex.charCodeAt(end - 2) === 48) end -= 2;
+  hex = hex.slice(start, end);
   const signatureDer = Buffer.from(hex, 'hex');
   const result: PdfSignatureCheck = { present: true, valid: false, coversWholeFile: c + d === pdf.length, signer: null, signedAt: null, byteRange, signatureDer };
   try {
