@@ -14,7 +14,8 @@ import type { Config } from './config.ts';
 import { AuthService, type JwtCodec } from './auth/authService.ts';
 import { loadOrCreateSecret } from './auth/secrets.ts';
 import type { TokenClaims } from './auth/tokens.ts';
-import { installErrorHandler } from './http/errorHandler.ts';
+import { clientErrorHandler, installErrorHandler } from './http/errorHandler.ts';
+import { collectRoutes, type CatalogueRoute } from './http/routeCatalogue.ts';
 import { authRoutes } from './http/routes/auth.ts';
 import { healthRoutes } from './http/routes/health.ts';
 import { pageRoutes } from './http/routes/pages.ts';
@@ -77,6 +78,8 @@ export interface YuntingServer {
   sessions: LiveSessions;
   recordings: RecordingService;
   documents: DocumentService;
+  /** Every registered route with its schema (what the HTTP fuzz tests walk). */
+  routes: readonly CatalogueRoute[];
   /** Set once listening: the origin invitation links point at. */
   publicUrl(): string;
   listen(): Promise<string>;
@@ -93,8 +96,10 @@ export async function buildServer(config: Config, options: { logStream?: Destina
       ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
       : {}),
     bodyLimit: 1024 * 1024,
+    clientErrorHandler,
     trustProxy: addresses.fastifyTrust,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const routes = collectRoutes(app);
 
   const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log: app.log.child({ module: 'store' }) });
   let pool: WorkerPool;
@@ -202,6 +207,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
     sessions,
     recordings,
     documents,
+    routes,
     publicUrl,
     generatedAdminPassword,
     async listen() {

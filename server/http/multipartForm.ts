@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { TypeCheck } from '@sinclair/typebox/compiler';
 import { compileSchema } from '../validation.ts';
-import { LocalizedError } from '../errors.ts';
+import { AppError, LocalizedError } from '../errors.ts';
 import type { EvidenceStorage, StagedFile } from '../cases/evidenceFiles.ts';
 
 export interface FormField<S extends TSchema> {
@@ -98,7 +98,13 @@ export async function readUpload<S extends TSchema>(
     await storage.discardStaged(files);
     const code = (error as { code?: string }).code;
     if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') throw new LocalizedError('EVIDENCE_TOO_MANY', '', 400, 'evidence');
-    throw error;
+    throw unreadableForm(error);
   }
   return { value: value as Static<S>, files, discard: () => storage.discardStaged(files) };
+}
+
+/** The multipart parser's own complaints (no boundary, a truncated body) carry no status: they are the sender's fault. */
+export function unreadableForm(error: unknown): unknown {
+  if (error instanceof AppError || (error as { statusCode?: number }).statusCode) return error;
+  return new AppError('INVALID_MULTIPART', `The form could not be read: ${(error as Error).message}`, 400);
 }

@@ -47,6 +47,9 @@ export function toAckError(raw: unknown, log: FastifyBaseLogger): AckError {
   if (error instanceof AppError) return { code: error.code as AckError['code'], message: error.message };
   // mediasoup rejects malformed parameters with TypeError; that is the client's fault, not ours.
   if (error instanceof TypeError) return { code: ErrorCode.InvalidPayload, message: error.message };
+  // The worker answered and refused the request (e.g. a MID or SSRC already in use on the transport): the client's doing too.
+  const refusedByWorker = error instanceof Error ? /^(.*) \[method:[\w.]+\]$/s.exec(error.message) : null;
+  if (refusedByWorker) return { code: ErrorCode.InvalidPayload, message: refusedByWorker[1]! };
   log.error({ err: error }, 'socket request failed');
   return { code: ErrorCode.Internal, message: 'Internal error' };
 }

@@ -20,8 +20,10 @@ export async function startRtpSource(router: types.Router, peerId: string, ffmpe
   ];
   const producers: types.Producer<ProducerAppData>[] = [];
   const processes: ChildProcess[] = [];
+  const transports: types.PlainTransport[] = [];
   for (const stream of streams) {
     const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: true });
+    transports.push(transport);
     const producer = await transport.produce<ProducerAppData>({
       kind: stream.kind,
       rtpParameters: {
@@ -46,7 +48,8 @@ export async function startRtpSource(router: types.Router, peerId: string, ffmpe
     producers,
     stop() {
       for (const child of processes) child.kill('SIGKILL');
-      for (const producer of producers) producer.close();
+      // Closing the transports closes their producers too.
+      for (const transport of transports) transport.close();
     },
   };
 }

@@ -16,6 +16,7 @@ import { MAX_SIGNATURE_BYTES } from '../../documents/pdf/signatureImage.ts';
 import { AppError } from '../../errors.ts';
 import type { DraftAudience } from '../../documents/draftAudience.ts';
 import { bearerToken, requireParty, requireStaff } from '../auth.ts';
+import { unreadableForm } from '../multipartForm.ts';
 import { IdParams, Uuid } from '../schemas.ts';
 
 const MAX_VERIFY_BYTES = 30 * 1024 * 1024;
@@ -182,7 +183,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; docu
   app.post('/api/verify', { config: { rateLimit: { max: 30, timeWindow: 60_000 } } }, async (request) => {
     let pdf: Buffer | undefined;
     if (request.isMultipart()) {
-      const file = await request.file();
+      const file = await request.file().catch((error: unknown) => Promise.reject(unreadableForm(error)));
       pdf = file ? await file.toBuffer() : undefined;
     } else if (Buffer.isBuffer(request.body)) {
       pdf = request.body;
