@@ -66,7 +66,8 @@ async function startServer(port: number): Promise<TestServer> {
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
-  for (let i = 0; i < 150; i++) {
+  // Up to 90 s: tsx compiles the whole server on start, slow on a loaded 2-core machine.
+  for (let i = 0; i < 450; i++) {
     if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) {
       const login = await api<{ token: string }>('POST', '/api/auth/login', { username: 'admin', password });
       return { url, api, staffToken: login.body.token } as TestServer;
@@ -179,7 +180,7 @@ describe('the server killed while the host signs', () => {
     store.close();
     expect(await caseStatus()).toBe('agreement_signed');
     console.log(`signing crash outcomes: ${outcomes.join('; ')}`);
-  }, 240_000);
+  }, 480_000);
 });
 
 describe('a sealed agreement whose case was not concluded', () => {
