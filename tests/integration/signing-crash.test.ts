@@ -212,5 +212,5 @@ describe('a sealed agreement whose case was not concluded', () => {
       await t.close();
       rmSync(t.dataDir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });
