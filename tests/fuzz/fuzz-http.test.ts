@@ -18,7 +18,7 @@ import { tinyPng } from '../helpers/cases.ts';
 import { FUZZ_TIME_MS, changedKeys, describePayload, fromSchema, fuzzOptions, hostileValue, mutated, nastyString, storeSnapshot } from './fuzzKit.ts';
 
 /** HTTP replies may render a PDF or a ZIP; still a correctness bound, not a performance goal. */
-const HTTP_BOUND_MS = Number(process.env.FUZZ_HTTP_BOUND_MS ?? 3_000);
+const HTTP_BOUND_MS = Number(process.env.FUZZ_HTTP_BOUND_MS ?? 8_000);
 const RUNS_PER_ROUTE = Number(process.env.FUZZ_HTTP_RUNS ?? 20);
 /** Tables a refused request may still write, each documented: nothing yet. */
 const REFUSAL_SIDE_EFFECTS = new Set<string>();

@@ -13,7 +13,7 @@ import type { Db } from '../../server/store/database.ts';
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 export const FUZZ_TIME_MS = Number(process.env.FUZZ_TIME_MS ?? 16_000);
 /** A correctness bound (nothing hangs), not a performance goal. */
-export const REPLY_BOUND_MS = Number(process.env.FUZZ_REPLY_BOUND_MS ?? 2_000);
+export const REPLY_BOUND_MS = Number(process.env.FUZZ_REPLY_BOUND_MS ?? 5_000);
 
 export function fuzzOptions(): fc.Parameters<unknown> {
   return {
