@@ -53,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '0003_sessions': sessions,
   '0004_recordings': recordings,
   '0005_documents': documents,
+  '0010_collective': await import('./0010_collective.ts'),
 };
