@@ -188,7 +188,7 @@ export class CollectiveService {
     row: Case,
     worker: { id: string; name: string },
     input: { documentId: string; version: number; sha256?: string },
-    how: { method: 'self' | 'recorded'; channel: ConsentChannel | null; note: string | null; recordedBy: string | null; actorName: string; actor: Parameters<typeof recordAudit>[1]['actor'] },
+    how: { method: 'self' | 'recorded'; channel: ConsentChannel | null; note: string | null; recordedBy: string | null; actorName: string; actorRole?: string; actor: Parameters<typeof recordAudit>[1]['actor'] },
     meta: Meta,
   ): Promise<{ at: string }> {
     const document = await this.signingDocument(row.id);
@@ -218,7 +218,7 @@ export class CollectiveService {
             actor_kind: how.method === 'self' ? 'party' : 'staff',
             actor_id: how.recordedBy ?? worker.id,
             actor_name: how.method === 'self' ? worker.name : how.actorName,
-            actor_role: how.method === 'self' ? 'worker' : null,
+            actor_role: how.method === 'self' ? 'worker' : (how.actorRole ?? null),
             ip: meta.ip,
             user_agent: meta.userAgent.slice(0, 400) || null,
             sha256: document.sha256,
@@ -315,7 +315,7 @@ export class CollectiveService {
     const row = await this.cases.authorised(actor, caseId, 'document:draft');
     const worker = (await workersOf(this.db, caseId)).find((w) => w.id === workerId);
     if (!worker) throw notFound('Worker');
-    return this.storeConsent(row, worker, input, { method: 'recorded', channel: input.channel, note: input.note.trim(), recordedBy: actor.userId, actorName: actor.name, actor }, meta);
+    return this.storeConsent(row, worker, input, { method: 'recorded', channel: input.channel, note: input.note.trim(), recordedBy: actor.userId, actorName: actor.name, actorRole: actor.role, actor }, meta);
   }
 
   /** Session invitations for a collective case go to its representatives, each bound to its signature place. */
