@@ -120,7 +120,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   const invitations = new InvitationService(db, auth, { inviteTtlSeconds: config.inviteTtlSeconds, publicUrl });
   const cases = new CaseService(db, caseEvents, config.sla, config.massDispute);
   const applications = new ApplicationService(db, storage, caseEvents);
-  const collective = new CollectiveService(db, cases, invitations, caseEvents, publicUrl);
+  const collective: CollectiveService = new CollectiveService(db, cases, invitations, caseEvents, publicUrl, (file): string => documents.storage.resolve(file));
   const organisations = new OrganisationService(db, auth);
   const liveRooms = new LiveRooms(pool, app.log, config.roomCloseDelayMs);
   mkdirSync(config.recording.dir, { recursive: true });

@@ -249,7 +249,7 @@ describe.each(storesUnderTest)('collective disputes on $name', (store) => {
 
     const shared = await t.api<{ shareUrl: string; shareCode: string }>('POST', '/api/collective/share', { serialNumber, trackingCode: first.body.trackingCode });
     expect(shared.status).toBe(200);
-    expect(shared.body.shareUrl).toBe(`${t.url}/collective?code=${shared.body.shareCode}`);
+    expect(shared.body.shareUrl).toBe(`${t.url}/collective#code=${shared.body.shareCode}`);
     expect((await me(serialNumber, first.body.trackingCode!)).body.shareUrl).toBe(shared.body.shareUrl);
 
     const info = await t.api<{ employerName: string; serialNumber: string; firstApplicant: string; open: boolean }>('POST', '/api/collective/join-info', { shareCode: shared.body.shareCode });

@@ -38,6 +38,8 @@ export class CollectiveService {
     private readonly invitations: InvitationService,
     private readonly events: CaseEventBus,
     private readonly publicUrl: () => string,
+    /** Where a document file lives (DocumentStorage.resolve). */
+    private readonly documentFile: (relative: string) => string,
   ) {}
 
   private async tracked(serialNumber: string, trackingCode: string): Promise<Tracked> {
@@ -89,8 +91,18 @@ export class CollectiveService {
     };
   }
 
+  /** The version out for signature, for the worker to read before consenting. */
+  async agreementFile(serialNumber: string, trackingCode: string): Promise<{ file: string; sha256: string }> {
+    const { row, worker } = await this.tracked(serialNumber, trackingCode);
+    const document = worker ? await this.signingDocument(row.id) : undefined;
+    if (!document) throw new AppError('NOT_SENT', 'No document is out for signature', 404);
+    const version = await this.db.selectFrom('document_versions').select(['pdf_file', 'sha256']).where('document_id', '=', document.documentId).where('version', '=', document.version).executeTakeFirstOrThrow();
+    return { file: this.documentFile(version.pdf_file), sha256: version.sha256 };
+  }
+
   private shareUrl(code: string): string {
-    return `${this.publicUrl()}/collective?code=${encodeURIComponent(code)}`;
+    // The share code is a credential: in the fragment, which the browser never sends (pageParams.ts).
+    return `${this.publicUrl()}/collective#code=${encodeURIComponent(code)}`;
   }
 
   /** The first applicant makes its application collective and gets the link to send to its co-workers. */

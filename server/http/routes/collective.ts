@@ -5,6 +5,7 @@
  * recorded for a worker, invitations for the representatives, merge proposals,
  * merging and unmerging.
  */
+import { createReadStream } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../../auth/authService.ts';
@@ -45,6 +46,11 @@ export const collectiveRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; co
       return reply.status(joined.replayed ? 200 : 201).send({ serialNumber: joined.serialNumber, trackingCode: joined.trackingCode });
     },
   );
+
+  app.post('/api/collective/agreement.pdf', { config: publicLimit, schema: { body: Type.Object(Tracking, { additionalProperties: false }) } }, async (request, reply) => {
+    const { file, sha256 } = await collective.agreementFile(request.body.serialNumber, request.body.trackingCode);
+    return reply.header('content-type', 'application/pdf').header('x-content-sha256', sha256).header('cache-control', 'no-store').send(createReadStream(file));
+  });
 
   app.post(
     '/api/collective/consent',
