@@ -115,6 +115,10 @@ describe.each(storesUnderTest)('collective disputes on $name', (store) => {
       ['刘志强', 'representative_2'],
       ['郑丽娟', 'representative_3'],
     ]);
+    // A signing link for one representative (the agreements panel): only that one, bound to its place.
+    const one = await t.api<{ invitations: { name: string; slot: string }[] }>('POST', `/api/cases/${caseId}/collective/invitations`, { roomId: room.body.id, slot: 'representative_2' }, mediator.token);
+    expect(one.body.invitations.map((i) => [i.name, i.slot])).toEqual([['刘志强', 'representative_2']]);
+    expect((await t.api('POST', `/api/cases/${caseId}/collective/invitations`, { roomId: room.body.id, slot: 'representative_4' }, mediator.token)).status).toBe(404);
     const repTokens: string[] = [];
     for (const invitation of invited.body.invitations) {
       repTokens.push((await t.api<{ partyToken: string }>('POST', '/api/invitations/redeem', { token: invitation.token })).body.partyToken);

@@ -86,11 +86,11 @@ export const setRepresentatives = (token: string, caseId: string, workerIds: str
   apiFetch<CollectiveView>(`/api/cases/${enc(caseId)}/collective/representatives`, { method: 'PUT', token, body: { workerIds } });
 export const recordConsent = (token: string, caseId: string, workerId: string, body: { documentId: string; version: number; channel: string; note: string }) =>
   apiFetch<{ at: string }>(`/api/cases/${enc(caseId)}/collective/workers/${enc(workerId)}/consent`, { method: 'POST', token, body });
-export const inviteRepresentatives = (token: string, caseId: string, roomId: string) =>
-  apiFetch<{ invitations: { name: string; slot: string; url: string; shortCode: string; expiresAt: string }[] }>(`/api/cases/${enc(caseId)}/collective/invitations`, {
+export const inviteRepresentatives = (token: string, caseId: string, roomId: string, slot?: string) =>
+  apiFetch<{ invitations: { name: string; slot: string; token: string; url: string; shortCode: string; expiresAt: string }[] }>(`/api/cases/${enc(caseId)}/collective/invitations`, {
     method: 'POST',
     token,
-    body: { roomId },
+    body: slot ? { roomId, slot } : { roomId },
   });
 export const getMerge = (token: string, caseId: string) => apiFetch<MergeView>(`/api/cases/${enc(caseId)}/merge`, { token });
 export const mergeCases = (token: string, caseId: string, caseIds: string[]) => apiFetch<MergeView>(`/api/cases/${enc(caseId)}/merge`, { method: 'POST', token, body: { caseIds } });

@@ -47,7 +47,7 @@ function showForm(info: JoinInfo): void {
   const submit = h('button', { id: 'join-btn', class: 'btn btn-primary btn-big', attrs: { type: 'submit' }, i18n: ck('col.join.submit') });
   const form = h(
     'form',
-    { id: 'join-form', class: 'form-card form-stack-tight', attrs: { novalidate: true } },
+    { id: 'join-form', class: 'form-stack-tight', attrs: { novalidate: true } },
     section(ck('col.join.you'), name.el, idNumber.el, phone.el, address.el, claim.el, amount.el),
     general,
     submit,

@@ -94,7 +94,7 @@ export function collectivePanel(ctx: ViewContext, caseId: string, onChanged: () 
         h('tfoot', {}, h('tr', {}, h('td', {}), h('td', { text: ct('col.panel.summary', { n: view.workers.length, total: '' }).replace(/[·].*$/, '') }), h('td', {}), h('td', { id: 'workers-total', class: 'num', text: formatYuan(view.totalCents) }), h('td', { attrs: { colspan: 3 } }))),
       ),
       h('p', { class: view.representativesOk ? 'muted small' : 'alert alert-warn', text: view.representativesOk ? ct('col.panel.repsRule') : `${ct('col.panel.repsBad')}：${ct('col.panel.repsRule')}` }),
-      h('div', { class: 'form-actions' }, save),
+      h('div', { class: 'form-actions', attrs: { style: 'margin-bottom:16px' } }, save),
     );
   };
 

@@ -38,7 +38,7 @@ export async function renderCollectiveCard(box: HTMLElement, serialNumber: strin
       h(
         'section',
         { class: 'form-card collective-card', attrs: { 'data-testid': 'collective-card' } },
-        h('h2', { class: 'section-title', i18n: ck('col.card.title') }),
+        h('h2', { class: 'form-card-title', i18n: ck('col.card.title') }),
         me.mergedFrom ? h('p', { class: 'alert alert-info', text: ct('col.card.merged', { serial: me.mergedFrom }) }) : null,
         h(
           'dl',
@@ -73,7 +73,7 @@ export async function renderCollectiveCard(box: HTMLElement, serialNumber: strin
       h(
         'section',
         { class: 'form-card consent-card', attrs: { 'data-testid': 'consent-card' } },
-        h('h2', { class: 'section-title', i18n: ck('col.card.consentTitle') }),
+        h('h2', { class: 'form-card-title', i18n: ck('col.card.consentTitle') }),
         agreement.consentedAt
           ? h('p', { id: 'consent-done', class: 'alert alert-success', text: ct('col.card.consented', { version: agreement.version, at: formatDate(agreement.consentedAt) }) })
           : h('div', { class: 'form-stack-tight' }, h('p', { text: ct('col.card.consentBody', { version: agreement.version }) }), read, consent),
@@ -104,7 +104,7 @@ export async function renderCollectiveCard(box: HTMLElement, serialNumber: strin
       h(
         'section',
         { class: 'form-card share-card', attrs: { 'data-testid': 'share-card' } },
-        h('h2', { class: 'section-title', i18n: ck('col.card.inviteTitle') }),
+        h('h2', { class: 'form-card-title', i18n: ck('col.card.inviteTitle') }),
         h('p', { class: 'muted', i18n: ck('col.card.inviteBody') }),
         slot,
         invite,

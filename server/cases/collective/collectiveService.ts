@@ -331,7 +331,7 @@ export class CollectiveService {
   }
 
   /** Session invitations for a collective case go to its representatives, each bound to its signature place. */
-  async inviteRepresentatives(actor: StaffActor, caseId: string, roomId: string, context: RequestContext): Promise<(IssuedInvitation & { workerId: string; name: string; slot: string })[]> {
+  async inviteRepresentatives(actor: StaffActor, caseId: string, roomId: string, context: RequestContext, onlySlot?: string): Promise<(IssuedInvitation & { workerId: string; name: string; slot: string })[]> {
     await this.cases.authorised(actor, caseId, 'invitation:create');
     const room = await this.db.selectFrom('rooms').select(['id', 'case_id']).where('id', '=', roomId).executeTakeFirst();
     if (!room || room.case_id !== caseId) throw notFound('Room');
@@ -340,7 +340,9 @@ export class CollectiveService {
     if (facts.representatives.length === 0) throw new LocalizedError('REPRESENTATIVES_COUNT', '0', 409, 'representatives');
     checkRepresentativeCount(facts.workers.length, facts.representatives.length);
     const issued = [];
-    for (const rep of facts.representatives) {
+    const chosen = facts.representatives.filter((rep) => !onlySlot || rep.slot === onlySlot);
+    if (chosen.length === 0) throw notFound('Representative');
+    for (const rep of chosen) {
       const invitation = await this.invitations.issue(actor, { roomId, displayName: rep.name, role: 'applicant' }, context);
       await this.db.insertInto('representative_invitations').values({ invitation_id: invitation.invitationId, worker_id: rep.workerId, case_id: caseId, slot: rep.slot }).execute();
       issued.push({ ...invitation, workerId: rep.workerId, name: rep.name, slot: rep.slot });

@@ -165,11 +165,11 @@ export function workersTable(collective: NonNullable<CaseFacts['collective']>): 
   return {
     type: 'table',
     columns: [
-      { title: '序号', width: 0.08, align: 'center' },
-      { title: '姓名', width: 0.14 },
-      { title: '公民身份号码', width: 0.28 },
-      { title: '请求事项', width: 0.32 },
-      { title: '金额（元）', width: 0.18, align: 'right' as const },
+      { title: '序号', width: 0.07, align: 'center' },
+      { title: '姓名', width: 0.2 },
+      { title: '公民身份号码', width: 0.27 },
+      { title: '请求事项', width: 0.29 },
+      { title: '金额（元）', width: 0.17, align: 'right' as const },
     ],
     rows: [
       ...collective.workers.map((w, i) => [String(i + 1), w.representative ? `${w.name}（代表人）` : w.name, w.idNumber, w.claims.join('；'), yuan(w.amountCents)]),

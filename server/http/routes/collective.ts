@@ -114,10 +114,17 @@ export const collectiveRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; co
 
   app.post(
     '/api/cases/:id/collective/invitations',
-    { schema: { params: IdParams, body: Type.Object({ roomId: Uuid }, { additionalProperties: false }) } },
+    {
+      schema: {
+        params: IdParams,
+        // `slot`: only that representative (a signing link from the agreements panel); all of them otherwise.
+        body: Type.Object({ roomId: Uuid, slot: Type.Optional(Type.String({ pattern: '^representative_[1-5]$' })) }, { additionalProperties: false }),
+      },
+    },
     async (request, reply) => {
       const actor = await requireStaff(request, auth);
-      return reply.status(201).send({ invitations: await collective.inviteRepresentatives(actor, request.params.id, request.body.roomId, contextOf(request)) });
+      const { roomId, slot } = request.body;
+      return reply.status(201).send({ invitations: await collective.inviteRepresentatives(actor, request.params.id, roomId, contextOf(request), slot) });
     },
   );
 
