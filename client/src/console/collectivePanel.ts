@@ -91,7 +91,7 @@ export function collectivePanel(ctx: ViewContext, caseId: string, onChanged: () 
         { id: 'workers-table', class: 'data-table workers-table' },
         h('thead', {}, h('tr', {}, ...(['col.th.no', 'col.th.name', 'col.th.id', 'col.th.amount', 'col.th.rep', 'col.th.via', 'col.th.consent'] as const).map((key) => h('th', { i18n: ck(key) })))),
         h('tbody', {}, ...rows),
-        h('tfoot', {}, h('tr', {}, h('td', {}), h('td', { text: ct('col.panel.summary', { n: view.workers.length, total: '' }).replace(/[·].*$/, '') }), h('td', {}), h('td', { id: 'workers-total', class: 'num', text: formatYuan(view.totalCents) }), h('td', { attrs: { colspan: 3 } }))),
+        h('tfoot', {}, h('tr', {}, h('td', {}), h('td', { i18n: ck('col.th.total') }), h('td', {}), h('td', { id: 'workers-total', class: 'num', text: formatYuan(view.totalCents) }), h('td', { attrs: { colspan: 3 } }))),
       ),
       h('p', { class: view.representativesOk ? 'muted small' : 'alert alert-warn', text: view.representativesOk ? ct('col.panel.repsRule') : `${ct('col.panel.repsBad')}：${ct('col.panel.repsRule')}` }),
       h('div', { class: 'form-actions', attrs: { style: 'margin-bottom:16px' } }, save),

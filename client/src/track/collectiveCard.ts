@@ -39,7 +39,7 @@ export async function renderCollectiveCard(box: HTMLElement, serialNumber: strin
         'section',
         { class: 'form-card collective-card', attrs: { 'data-testid': 'collective-card' } },
         h('h2', { class: 'form-card-title', i18n: ck('col.card.title') }),
-        me.mergedFrom ? h('p', { class: 'alert alert-info', text: ct('col.card.merged', { serial: me.mergedFrom }) }) : null,
+        me.mergedFrom ? h('p', { class: 'alert alert-info', id: 'merged-note', text: ct('col.card.merged', { serial: me.mergedFrom, target: me.serialNumber }) }) : null,
         h(
           'dl',
           { class: 'facts-list' },

@@ -166,10 +166,10 @@ export function workersTable(collective: NonNullable<CaseFacts['collective']>): 
     type: 'table',
     columns: [
       { title: '序号', width: 0.07, align: 'center' },
-      { title: '姓名', width: 0.2 },
-      { title: '公民身份号码', width: 0.27 },
-      { title: '请求事项', width: 0.29 },
-      { title: '金额（元）', width: 0.17, align: 'right' as const },
+      { title: '姓名', width: 0.19 },
+      { title: '公民身份号码', width: 0.24 },
+      { title: '请求事项', width: 0.34 },
+      { title: '金额（元）', width: 0.16, align: 'right' as const },
     ],
     rows: [
       ...collective.workers.map((w, i) => [String(i + 1), w.representative ? `${w.name}（代表人）` : w.name, w.idNumber, w.claims.join('；'), yuan(w.amountCents)]),
