@@ -14,7 +14,7 @@ import { findRoom, insertRoom } from '../store/repositories/rooms.ts';
 import { hashCode, randomCode } from './identifiers.ts';
 import { canMove, slaClock, type SlaPolicy } from './workflow.ts';
 import type { CaseEventBus } from './caseEvents.ts';
-import { resolveTracking } from './collective/tracking.ts';
+import { activeMergeOf, resolveTracking } from './collective/tracking.ts';
 
 export type RequestContext = Omit<AuditContext, 'actor'>;
 
@@ -347,6 +347,8 @@ export class CaseService {
     } = {},
   ): Promise<void> {
     const row = await this.authorised(actor, caseId, action);
+    // An application merged into a collective case moves with that case (until unmerged).
+    if (await activeMergeOf(this.db, caseId)) throw new AppError('CASE_MERGED', 'This application is merged into a collective case; act on that case', 409);
     if (!canMove(row.status, to)) {
       throw new AppError('INVALID_TRANSITION', `A case that is ${row.status} cannot become ${to}`, 409);
     }

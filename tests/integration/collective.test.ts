@@ -190,7 +190,8 @@ describe.each(storesUnderTest)('collective disputes on $name', (store) => {
     }
     const audit = await t.api<{ entries: { action: string }[] }>('GET', `/api/cases/${caseId}/audit`, undefined, clerk.token);
     expect(audit.body.entries.filter((e) => e.action === 'collective.consent_recorded')).toHaveLength(12);
-  });
+    // Twelve workers' consents, five signatures and a sealed PDF: slower than most on a busy machine.
+  }, 120_000);
 
   it('merges two separate applications against one employer into a collective case and unmerges them', async () => {
     const employer = { name: '深圳市某电子厂', creditCode: creditCode(7), address: '深圳市南山区西丽', contact: '0755-26001234' };
@@ -221,6 +222,8 @@ describe.each(storesUnderTest)('collective disputes on $name', (store) => {
     expect(await caseIdOf(b.body.serialNumber!)).toBeUndefined();
     expect((await progress(b.body.serialNumber!, b.body.trackingCode!)).body.serialNumber).toBe(a.body.serialNumber);
     expect((await me(b.body.serialNumber!, b.body.trackingCode!)).body).toMatchObject({ mergedFrom: b.body.serialNumber, me: { name: '李四' } });
+    // Nobody acts on the merged application itself meanwhile.
+    expect((await t.api<{ code: string }>('POST', `/api/cases/${bId}/accept`, undefined, clerk.token)).body.code).toBe('CASE_MERGED');
     const auditA = await t.api<{ entries: { action: string }[] }>('GET', `/api/cases/${aId}/audit`, undefined, clerk.token);
     expect(auditA.body.entries.map((e) => e.action)).toContain('collective.merged');
     const auditB = await t.api<{ entries: { action: string }[] }>('GET', `/api/cases/${bId}/audit`, undefined, clerk.token);
