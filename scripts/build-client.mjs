@@ -36,6 +36,7 @@ const options = {
     console: 'client/src/console/main.ts',
     apply: 'client/src/apply/main.ts',
     track: 'client/src/track/main.ts',
+    collective: 'client/src/collective/main.ts',
     counterclaim: 'client/src/counterclaim/main.ts',
     sign: 'client/src/sign/main.ts',
     verify: 'client/src/verify/main.ts',
@@ -63,6 +64,7 @@ const phonePages = [
   { entry: 'party', title: '在线调解', bodyClass: 'page-party' },
   { entry: 'apply', title: '劳动争议在线申请', bodyClass: 'page-form page-apply' },
   { entry: 'track', title: '办理进度查询', bodyClass: 'page-form page-track' },
+  { entry: 'collective', title: '加入集体申请', bodyClass: 'page-form page-collective' },
   { entry: 'counterclaim', title: '答辩与反请求', bodyClass: 'page-form page-counterclaim' },
 ];
 

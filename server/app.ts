@@ -22,6 +22,9 @@ import { pageRoutes } from './http/routes/pages.ts';
 import { roomRoutes } from './http/routes/rooms.ts';
 import { applicationRoutes } from './http/routes/applications.ts';
 import { caseRoutes } from './http/routes/cases.ts';
+import { collectiveRoutes } from './http/routes/collective.ts';
+import { CollectiveService } from './cases/collective/collectiveService.ts';
+import { CaseMergeService } from './cases/collective/caseMerge.ts';
 import { organisationRoutes } from './http/routes/organisations.ts';
 import { ApplicationService } from './cases/applications.ts';
 import { LocalCaseEventBus } from './cases/caseEvents.ts';
@@ -127,6 +130,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   const invitations = new InvitationService(db, auth, { inviteTtlSeconds: config.inviteTtlSeconds, publicUrl }, revocations);
   const cases = new CaseService(db, caseEvents, config.sla, config.massDispute);
   const applications = new ApplicationService(db, storage, caseEvents);
+  const collective: CollectiveService = new CollectiveService(db, cases, invitations, caseEvents, publicUrl, (file): string => documents.storage.resolve(file));
   const organisations = new OrganisationService(db, auth, revocations);
   const liveRooms = new LiveRooms(pool, app.log, config.roomCloseDelayMs, { maxConsumersPerPeer: config.signalling.maxConsumersPerPeer });
   mkdirSync(config.recording.dir, { recursive: true });
@@ -154,6 +158,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
     recordingsDir: config.recording.dir,
     signingKey: signingKeyLoader({ dataDir: config.dataDir, p12File: config.signing?.p12File, p12Password: config.signing?.p12Password }),
     trustedFingerprints: config.trustedSigningFingerprints,
+    consentGate: (caseId, documentId, version) => collective.assertConsents(caseId, documentId, version),
   });
   const draftAudience = new DraftAudience(sessions);
   const swept = await documents.storage.sweepTemporary();
@@ -178,6 +183,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   await app.register(organisationRoutes, { auth, organisations });
   await app.register(applicationRoutes, { applications, cases, storage });
   await app.register(caseRoutes, { auth, cases, storage, db });
+  await app.register(collectiveRoutes, { auth, collective, merges: new CaseMergeService(db, cases, caseEvents) });
   await app.register(roomRoutes, { auth, rooms, invitations, cases });
   await app.register(sessionEvidenceRoutes, { auth, evidence: new SessionEvidence(db, storage, sessions), storage });
   await app.register(recordingRoutes, { auth, recordings, recordingsDir: config.recording.dir });

@@ -59,6 +59,18 @@ const texts = {
     en: (minutes: string) => `Too many wrong codes. Try again in ${minutes} minutes, or open the invitation link.`,
   },
   ALREADY_RATED: { zh: () => '您已评价过本次会议', en: () => 'You have already rated this session' },
+  // Collective disputes (集体争议).
+  DUPLICATE_WORKER: {
+    zh: (name: string) => `身份证号码与本案已有的劳动者${name}重复，同一人只能加入一次`,
+    en: (name: string) => `This ID number is already in the case (${name}); each person joins once`,
+  },
+  SHARE_LINK_INVALID: { zh: () => '邀请链接无效或已失效，请向发起人重新索取', en: () => 'This invitation link is invalid or no longer valid; ask the first applicant for a new one' },
+  COLLECTIVE_CLOSED: { zh: () => '本案已安排调解，不能再加入新的劳动者，请单独提出申请', en: () => 'A session is already scheduled; new workers cannot join. Please apply separately' },
+  REPRESENTATIVES_COUNT: {
+    zh: (n: string) => `十人以上的集体争议须推举三至五名代表人（当前 ${n} 名）`,
+    en: (n: string) => `A collective dispute of ten or more workers elects three to five representatives (now ${n})`,
+  },
+  TOO_MANY_WORKERS: { zh: () => '一份申请最多列明200名劳动者', en: () => 'One application names at most 200 workers' },
 } satisfies Record<string, Record<Lang, (arg: string) => string>>;
 
 export type MessageCode = keyof typeof texts;

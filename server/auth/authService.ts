@@ -28,7 +28,8 @@ export interface StaffUser {
 // Unknown usernames cost the same time as wrong passwords.
 const dummyHash = hashPassword(randomBytes(16).toString('hex'));
 
-export type PartyActor = Extract<Actor, { kind: 'party' }> & { roomId: string; invitationId: string };
+/** `signatureSlot`: a collective dispute's representative signs in its own place (representative_1…5). */
+export type PartyActor = Extract<Actor, { kind: 'party' }> & { roomId: string; invitationId: string; signatureSlot?: string };
 
 export class AuthService {
   constructor(
@@ -136,7 +137,9 @@ export class AuthService {
     const invitation = await findInvitation(this.db, claims.sub);
     if (!invitation || invitation.room_id !== claims.room) throw unauthorized('This invitation does not exist');
     if (invitation.revoked_at) throw unauthorized('This invitation was withdrawn');
+    const representative = await this.db.selectFrom('representative_invitations').select('slot').where('invitation_id', '=', invitation.id).executeTakeFirst();
     return {
+      ...(representative ? { signatureSlot: representative.slot } : {}),
       kind: 'party',
       role: claims.role,
       caseId: claims.case,

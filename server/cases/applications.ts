@@ -14,6 +14,7 @@ import type { EvidenceStorage, StagedFile } from './evidenceFiles.ts';
 import { openStatuses } from './workflow.ts';
 import { nextSerialNumber } from './serialNumbers.ts';
 import type { CaseEventBus } from './caseEvents.ts';
+import { checkWorkers, claimedCents, insertIntakeWorkers, replayWorkerCodes, type WorkerInput } from './collective/workers.ts';
 
 export interface ClaimInput {
   description: string;
@@ -29,6 +30,9 @@ export interface ApplicationInput {
   applicant: { name: string; idNumber: string; phone: string; address: string; agent?: { name: string; phone: string } | undefined };
   employer: { name: string; creditCode: string; address: string; contact: string };
   claims: ClaimInput[];
+  /** A collective application (集体争议): the other workers; representatives index [applicant, ...workers]. */
+  workers?: WorkerInput[] | undefined;
+  representatives?: number[] | undefined;
 }
 
 export interface CounterclaimInput {
@@ -59,7 +63,12 @@ function checkApplication(input: ApplicationInput): void {
     throw new LocalizedError('INVALID_PHONE', 'applicant.agent.phone', 400, 'applicant.agent.phone');
   }
   for (const claim of input.claims) toCents(claim.amount);
+  if (input.workers?.length) checkWorkers(allWorkers(input), input.representatives);
 }
+
+const allWorkers = (input: ApplicationInput): WorkerInput[] => [{ ...input.applicant, claims: input.claims }, ...(input.workers ?? [])];
+
+export type WorkerCode = { name: string; trackingCode: string };
 
 export class ApplicationService {
   constructor(
@@ -73,7 +82,7 @@ export class ApplicationService {
     /** Received and checked already (multipartForm.ts); stored here with their rows or not at all. */
     evidence: StagedFile[],
     context: { ip: string },
-  ): Promise<{ caseId: string; serialNumber: string; trackingCode: string; replayed: boolean }> {
+  ): Promise<{ caseId: string; serialNumber: string; trackingCode: string; replayed: boolean; workers?: WorkerCode[] }> {
     checkApplication(input);
     const organisation = await this.db.selectFrom('organisations').selectAll().where('id', '=', input.organisationId).executeTakeFirst();
     if (!organisation) throw new LocalizedError('UNKNOWN_REGION', '', 400, 'organisationId');
@@ -96,6 +105,7 @@ export class ApplicationService {
     const trackingCode = randomCode(8);
     const now = new Date();
     const written: string[] = [];
+    let workerCodes: WorkerCode[] | undefined;
     try {
       const serialNumber = await this.db.transaction().execute(async (trx) => {
         const serial = await nextSerialNumber(trx, organisation.region_code, now);
@@ -123,7 +133,7 @@ export class ApplicationService {
           employer_contact: input.employer.contact.trim(),
           respondent_agent_name: null,
           respondent_agent_phone: null,
-          claimed_cents: input.claims.reduce((sum, claim) => sum + toCents(claim.amount), 0),
+          claimed_cents: allWorkers(input).reduce((sum, worker) => sum + claimedCents(worker.claims), 0),
           counterclaimed_cents: 0,
           recovered_cents: 0,
           assigned_user_id: null,
@@ -137,6 +147,17 @@ export class ApplicationService {
         };
         await trx.insertInto('cases').values(row).execute();
         await insertClaims(trx, caseId, 'applicant', input.claims, now);
+        if (input.workers?.length) {
+          workerCodes = await insertIntakeWorkers(trx, {
+            caseId,
+            idempotencyKey: input.idempotencyKey,
+            applicantCodeHash: row.tracking_code_hash,
+            all: allWorkers(input),
+            representatives: input.representatives ?? [],
+            ip: context.ip,
+            at: now.toISOString(),
+          });
+        }
         await trx
           .insertInto('case_status_events')
           .values({ id: randomUUID(), case_id: caseId, status: 'submitted', note: null, at: now.toISOString() })
@@ -145,12 +166,12 @@ export class ApplicationService {
         await recordAudit(trx, { actor: { kind: 'public', name: `${row.applicant_name} (applicant)` }, ip: context.ip }, {
           caseId,
           action: 'application.submitted',
-          detail: { serialNumber: serial, claims: input.claims.length, evidence: evidence.map((f) => ({ name: f.fileName, sha256: f.sha256 })) },
+          detail: { serialNumber: serial, claims: input.claims.length, workers: allWorkers(input).length, evidence: evidence.map((f) => ({ name: f.fileName, sha256: f.sha256 })) },
         });
         return serial;
       });
       this.events.publish({ caseId, status: 'submitted' });
-      return { caseId, serialNumber, trackingCode, replayed: false };
+      return { caseId, serialNumber, trackingCode, replayed: false, ...(workerCodes ? { workers: workerCodes } : {}) };
     } catch (error) {
       await this.storage.discard(caseId, written);
       if (isUniqueViolation(error)) {
@@ -172,7 +193,8 @@ export class ApplicationService {
       .where('idempotency_key', '=', idempotencyKey)
       .executeTakeFirst();
     if (!row) return undefined;
-    return { caseId: row.id, serialNumber: row.serial_number, trackingCode: unseal(row.tracking_code_sealed, idempotencyKey), replayed: true };
+    const workers = await replayWorkerCodes(this.db, row.id);
+    return { caseId: row.id, serialNumber: row.serial_number, trackingCode: unseal(row.tracking_code_sealed, idempotencyKey), replayed: true, ...(workers.length ? { workers } : {}) };
   }
 
   /** The employer's claims against the worker, heard together with the case. */

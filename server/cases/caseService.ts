@@ -14,6 +14,7 @@ import { findRoom, insertRoom } from '../store/repositories/rooms.ts';
 import { hashCode, randomCode } from './identifiers.ts';
 import { canMove, slaClock, type SlaPolicy } from './workflow.ts';
 import type { CaseEventBus } from './caseEvents.ts';
+import { activeMergeOf, resolveTracking } from './collective/tracking.ts';
 
 export type RequestContext = Omit<AuditContext, 'actor'>;
 
@@ -51,6 +52,8 @@ export class CaseService {
     if (!can(actor, 'case:list')) throw forbidden();
     let query = this.db.selectFrom('cases').selectAll().orderBy('submitted_at', 'desc').limit(500);
     if (filter.status) query = query.where('status', '=', filter.status);
+    // An application merged into a collective case is handled there (until unmerged).
+    query = query.where('id', 'not in', (eb) => eb.selectFrom('case_merges').select('source_case_id').where('unmerged_at', 'is', null));
     if (actor.role === 'mediator' || actor.role === 'arbitrator') query = query.where('assigned_user_id', '=', actor.userId);
     else if (actor.organisationId) query = query.where('organisation_id', '=', actor.organisationId);
     const rows = (await query.execute()).filter((row) => can(actor, 'case:view', caseScope(row)));
@@ -288,9 +291,10 @@ export class CaseService {
 
   /** What the applicant sees with serial number and tracking code. */
   async progress(serialNumber: string, trackingCode: string) {
-    const row = await this.db.selectFrom('cases').selectAll().where('serial_number', '=', serialNumber.trim()).executeTakeFirst();
-    if (!row || row.tracking_code_hash !== hashCode(trackingCode)) throw new LocalizedError('CASE_NOT_FOUND', '', 404);
-    return this.publicView(row);
+    // A worker's own code opens its collective case; a merged application's code opens the case it was merged into.
+    const tracked = await resolveTracking(this.db, serialNumber, trackingCode);
+    if (!tracked) throw new LocalizedError('CASE_NOT_FOUND', '', 404);
+    return this.publicView(tracked.row);
   }
 
   async publicView(row: Case) {
@@ -344,6 +348,8 @@ export class CaseService {
     } = {},
   ): Promise<void> {
     const row = await this.authorised(actor, caseId, action);
+    // An application merged into a collective case moves with that case (until unmerged).
+    if (await activeMergeOf(this.db, caseId)) throw new AppError('CASE_MERGED', 'This application is merged into a collective case; act on that case', 409);
     if (!canMove(row.status, to)) {
       throw new AppError('INVALID_TRANSITION', `A case that is ${row.status} cannot become ${to}`, 409);
     }

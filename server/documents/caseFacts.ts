@@ -6,6 +6,7 @@
  */
 import type { Db } from '../store/database.ts';
 import { notFound } from '../errors.ts';
+import { loadCollectiveFacts, type CollectiveFacts } from '../cases/collective/collectiveFacts.ts';
 
 export interface Agent {
   name: string;
@@ -26,6 +27,8 @@ export interface CaseFacts {
   phases: { phase: string; at: string; by: string; outcome: string | null; note: string | null }[];
   attendance: { name: string; role: string; at: string; verified: boolean }[];
   recording: { id: string; manifestSha256: string; startedAt: string; endedAt: string | null; durationSeconds: number | null } | null;
+  /** A collective dispute (集体争议): every worker with its amount, and the representatives who sign. */
+  collective?: CollectiveFacts | null;
 }
 
 export async function loadCaseFacts(db: Db, caseId: string, roomId: string | null): Promise<CaseFacts> {
@@ -96,5 +99,6 @@ export async function loadCaseFacts(db: Db, caseId: string, roomId: string | nul
       recording && recording.manifest_sha256
         ? { id: recording.id, manifestSha256: recording.manifest_sha256, startedAt: recording.started_at, endedAt: recording.ended_at, durationSeconds: recording.composed_duration_s }
         : null,
+    collective: await loadCollectiveFacts(db, caseId),
   };
 }

@@ -14,8 +14,11 @@ export type Block =
   | { type: 'note'; text: string };
 
 /** A place to sign: each party side, its agent, and the mediator or arbitrator (the host), who signs last. */
-export type SignatureSlot = 'applicant' | 'applicant_agent' | 'respondent' | 'respondent_agent' | 'host';
-export const signatureSlots: readonly SignatureSlot[] = ['applicant', 'applicant_agent', 'respondent', 'respondent_agent', 'host'];
+export type SignatureSlot = 'applicant' | 'applicant_agent' | RepresentativeSlot | 'respondent' | 'respondent_agent' | 'host';
+/** A collective dispute's elected representatives sign for the workers, in the order of the workers' list. */
+export type RepresentativeSlot = 'representative_1' | 'representative_2' | 'representative_3' | 'representative_4' | 'representative_5';
+export const representativeSlots: readonly RepresentativeSlot[] = ['representative_1', 'representative_2', 'representative_3', 'representative_4', 'representative_5'];
+export const signatureSlots: readonly SignatureSlot[] = ['applicant', 'applicant_agent', ...representativeSlots, 'respondent', 'respondent_agent', 'host'];
 
 export interface SignaturePlace {
   slot: SignatureSlot;

@@ -79,6 +79,8 @@ export interface DocumentServiceDeps {
   /** Further SHA-256 fingerprints /verify accepts as ours (earlier signing certificates). */
   trustedFingerprints?: readonly string[];
   fonts?: FontFiles;
+  /** A collective dispute: the host signs only once every worker's consent to the version is recorded. */
+  consentGate?: (caseId: string, documentId: string, version: number) => Promise<void>;
 }
 
 const partySlots: readonly SignatureSlot[] = ['applicant', 'applicant_agent', 'respondent', 'respondent_agent'];
@@ -129,6 +131,7 @@ export class DocumentService {
   private slotOf(actor: DocumentActor, caseRow: Case): SignatureSlot | null {
     if (!can(actor, 'document:sign', caseScope(caseRow))) return null;
     if (actor.kind === 'staff') return 'host';
+    if (actor.signatureSlot) return actor.signatureSlot as SignatureSlot;
     return (partySlots as readonly string[]).includes(actor.role) ? (actor.role as SignatureSlot) : null;
   }
 
@@ -404,6 +407,7 @@ export class DocumentService {
     if (slot === 'host' && !signers.filter((s) => s !== 'host').every((s) => existing.some((sig) => sig.slot === s))) {
       throw new AppError('PARTIES_FIRST', 'The parties sign first; the mediator or arbitrator signs last', 409);
     }
+    if (slot === 'host') await this.deps.consentGate?.(row.case_id, row.id, version.version);
     checkSignatureImage(input.image);
 
     const signatureId = randomUUID();
@@ -547,6 +551,7 @@ export class DocumentService {
     if (typeof detail.imageSha256 === 'string') extra.push(`签名图像 SHA-256 ${detail.imageSha256}`);
     if (Array.isArray(detail.signatures)) extra.push(`作废的签名：${(detail.signatures as string[]).join('、')}`);
     if (typeof detail.supersededBy === 'number') extra.push(`由第 ${detail.supersededBy} 版取代`);
+    if (typeof detail.consent === 'string') extra.push(detail.consent);
     return {
       at: event.at,
       kind: event.kind,

@@ -25,6 +25,18 @@ const Claim = Type.Object(
 );
 const Agent = Type.Object({ name: Text(40), phone: Phone }, { additionalProperties: false });
 
+/** One worker of a collective application, or one who joins by the first applicant's share link. */
+export const WorkerBody = Type.Object(
+  {
+    name: Text(40),
+    idNumber: Type.String({ minLength: 18, maxLength: 18 }),
+    phone: Phone,
+    address: Text(200),
+    claims: Type.Array(Claim, { minItems: 1, maxItems: 20 }),
+  },
+  { additionalProperties: false },
+);
+
 export const ApplicationBody = Type.Object(
   {
     idempotencyKey: Uuid,
@@ -51,6 +63,10 @@ export const ApplicationBody = Type.Object(
       { additionalProperties: false },
     ),
     claims: Type.Array(Claim, { minItems: 1, maxItems: 20 }),
+    /** A collective application (集体争议): the other workers, each with its own identity and claims. */
+    workers: Type.Optional(Type.Array(WorkerBody, { maxItems: 200 })),
+    /** Elected representatives: indexes into [applicant, ...workers]. */
+    representatives: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 200 }), { maxItems: 5, uniqueItems: true })),
   },
   { additionalProperties: false },
 );

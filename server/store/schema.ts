@@ -1,5 +1,6 @@
 /** Row types of every table, as Kysely sees them. Times are ISO-8601 UTC text on both databases; money is integer cents. */
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { CollectiveTables } from './collectiveSchema.ts';
 
 /** bigint columns come back as strings from PostgreSQL and numbers from SQLite. */
 type Cents = ColumnType<number | string, number, number>;
@@ -344,7 +345,7 @@ export interface SerialCountersTable {
   value: number;
 }
 
-export interface Database {
+export interface Database extends CollectiveTables {
   organisations: OrganisationsTable;
   users: UsersTable;
   rooms: RoomsTable;

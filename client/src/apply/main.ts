@@ -14,6 +14,7 @@ import { bootPage, codeBlock, debounce, IdempotencyKey, readStored, writeStored 
 import { checkCreditCode, checkIdNumber, checkPhone, normaliseCode, normalisePhone } from '../forms/validators.ts';
 import { RegionPicker } from './regions.ts';
 import { credentialUrl } from '../pageParams.ts';
+import { renderCollectiveCard } from '../track/collectiveCard.ts';
 
 const DRAFT_KEY = 'yunting.apply.draft';
 const LAST_KEY = 'yunting.lastApplication';
@@ -435,6 +436,9 @@ function showForm(): void {
 function showSuccess(serialNumber: string, trackingCode: string): void {
   setState('done');
   const trackUrl = credentialUrl('/track', { serial: serialNumber, code: trackingCode });
+  // Co-workers owed by the same employer can join this application by the share link offered here.
+  const collectiveBox = h('div', { id: 'collective-box' });
+  void renderCollectiveCard(collectiveBox, serialNumber, trackingCode);
   clear(app);
   app.append(
     h(
@@ -449,6 +453,7 @@ function showSuccess(serialNumber: string, trackingCode: string): void {
         codeBlock('apply.trackingCode', trackingCode, 'tracking-code'),
         h('p', { class: 'alert alert-warn', i18n: 'apply.successBody' }),
         h('a', { id: 'track-link', class: 'btn btn-primary btn-big', attrs: { href: trackUrl }, i18n: 'apply.trackNow' }),
+        collectiveBox,
         h('button', {
           class: 'btn btn-ghost btn-block',
           attrs: { type: 'button' },

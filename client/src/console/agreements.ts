@@ -32,6 +32,7 @@ import { k, ts, type DocumentsKey } from '../sign/strings.ts';
 import { errorLine, reportError, type ViewContext } from './common.ts';
 import { openDialog } from './dialog.ts';
 import { credentialUrl } from '../pageParams.ts';
+import { inviteRepresentatives } from '../collective/collectiveApi.ts';
 
 export interface AgreementsPanel {
   el: HTMLElement;
@@ -288,7 +289,10 @@ export function agreementsPanel(ctx: ViewContext, caseId: string): AgreementsPan
     if (!roomId || !detail) return;
     const place = doc.content.signatures.find((p) => p.slot === slot);
     const name = place?.name || (slot.startsWith('applicant') ? detail.applicant.name : detail.employer.name);
-    const invitation = await api.createInvitation(ctx.token(), roomId, { displayName: name, role: slot as PartyRole, ttlMinutes: 1440 });
+    // A collective dispute's representative signs in its own place: its invitation is bound to it (collectivePanel.ts).
+    const invitation = slot.startsWith('representative_')
+      ? (await inviteRepresentatives(ctx.token(), caseId, roomId, slot)).invitations[0]!
+      : await api.createInvitation(ctx.token(), roomId, { displayName: name, role: slot as PartyRole, ttlMinutes: 1440 });
     const url = `${location.origin}${credentialUrl('/sign', { invite: invitation.token })}`;
     const qr = await toDataURL(url, { width: 200, margin: 1, errorCorrectionLevel: 'M' });
     const link = h('input', { class: 'invite-link', attrs: { type: 'text', readonly: true, value: url } });
@@ -353,7 +357,8 @@ export function agreementsPanel(ctx: ViewContext, caseId: string): AgreementsPan
     stateBox.append(links);
 
     if (doc.status === 'draft' && doc.me.canDraft) {
-      const boxes = PARTY_SLOTS.map((slot) => {
+      const slots = [...doc.requiredSigners.filter((s) => s.startsWith('representative_')), ...PARTY_SLOTS];
+      const boxes = slots.map((slot) => {
         const box = h('input', { attrs: { type: 'checkbox', value: slot, checked: doc.requiredSigners.includes(slot) } });
         return { slot, box, label: h('label', { class: 'check-row small' }, box, h('span', { i18n: k(`slot.${slot}` as DocumentsKey) })) };
       });

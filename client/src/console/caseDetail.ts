@@ -46,6 +46,7 @@ import type { LiveCases } from './live.ts';
 import { sessionsPanel } from './sessions.ts';
 import { agreementsPanel } from './agreements.ts';
 import { recordingsSection } from './recordings.ts';
+import { collectivePanel } from './collectivePanel.ts';
 
 export interface CaseDetailOptions extends ViewContext {
   caseId: string;
@@ -103,6 +104,8 @@ export function caseDetailView(opts: CaseDetailOptions): MountedView {
   const sessions = sessionsPanel(opts, { onEnter: opts.onEnterRoom });
   // Agreements signed online (server/documents): drafting, signing, downloads.
   const agreements = agreementsPanel(opts, opts.caseId);
+  // Collective disputes: workers, representatives, consent, merging (collectivePanel.ts).
+  const collective = collectivePanel(opts, opts.caseId, () => void load());
   const auditBody = h('div', { class: 'audit-body' });
   const auditPanel = panel('case.audit', auditBody);
   auditPanel.id = 'audit';
@@ -673,6 +676,7 @@ export function caseDetailView(opts: CaseDetailOptions): MountedView {
     main.append(
       partyBlock(d),
       claimsBlock(d),
+      collective.el,
       panel('case.facts', h('p', { class: 'facts-text', text: d.facts })),
       evidenceBlock(d),
       sessions.el,
@@ -685,6 +689,7 @@ export function caseDetailView(opts: CaseDetailOptions): MountedView {
     );
     sessions.update(d);
     agreements.update(d);
+    collective.update(d);
     clear(side);
     side.append(actions(d));
   };

@@ -55,6 +55,11 @@ export const zhDocuments = {
   'slot.respondent': '被申请人',
   'slot.respondent_agent': '被申请人代理人',
   'slot.host': '调解员/仲裁员',
+  'slot.representative_1': '劳动者代表人一',
+  'slot.representative_2': '劳动者代表人二',
+  'slot.representative_3': '劳动者代表人三',
+  'slot.representative_4': '劳动者代表人四',
+  'slot.representative_5': '劳动者代表人五',
 
   'doc.mediation_agreement': '调解协议书',
   'doc.arbitration_rights': '简易程序权利义务确认书',
@@ -188,6 +193,11 @@ export const enDocuments: Record<DocumentsKey, string> = {
   'slot.respondent': 'Respondent',
   'slot.respondent_agent': "Respondent's agent",
   'slot.host': 'Mediator / arbitrator',
+  'slot.representative_1': 'Workers’ representative 1',
+  'slot.representative_2': 'Workers’ representative 2',
+  'slot.representative_3': 'Workers’ representative 3',
+  'slot.representative_4': 'Workers’ representative 4',
+  'slot.representative_5': 'Workers’ representative 5',
 
   'doc.mediation_agreement': 'Mediation agreement',
   'doc.arbitration_rights': 'Simplified procedure: rights and duties',

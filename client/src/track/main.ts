@@ -12,6 +12,7 @@ import { field, FormErrors, input } from '../forms/fields.ts';
 import { bootPage, readStored } from '../forms/page.ts';
 import { normaliseCode } from '../forms/validators.ts';
 import { renderTimeline } from './timeline.ts';
+import { renderCollectiveCard } from './collectiveCard.ts';
 import { credentialUrl, pageParams } from '../pageParams.ts';
 
 const app = bootPage();
@@ -107,6 +108,8 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
   const live = h('p', { class: 'live-indicator', attrs: { role: 'status' } });
   const toast = h('p', { class: 'alert alert-info update-toast', attrs: { 'aria-live': 'polite', hidden: true } });
   const timelineBox = h('div', { class: 'timeline-box' });
+  // A collective dispute: the worker's own part, the share link, the agreement to consent to.
+  const collectiveBox = h('div', { id: 'collective-box' });
   let current: Progress = first;
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -125,6 +128,7 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
     bindDate(submitted, progress.submittedAt);
     clear(timelineBox);
     timelineBox.append(renderTimeline(progress));
+    void renderCollectiveCard(collectiveBox, serialNumber, trackingCode);
     if (announce && changed) {
       bindText(toast, 'track.updated', { status: key ? t(key) : progress.status });
       toast.hidden = false;
@@ -168,6 +172,7 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
         live,
       ),
       toast,
+      collectiveBox,
       h('section', { class: 'form-card' }, timelineBox),
       h('button', {
         id: 'track-another',

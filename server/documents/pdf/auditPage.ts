@@ -38,6 +38,7 @@ export const eventNames: Record<string, string> = {
   signed: '签名',
   voided: '签名作废（内容已修改）',
   finalised: '全部签署完成，定稿',
+  consented: '劳动者确认同意',
 };
 
 export const AUDIT_TITLE = '签署审计记录';

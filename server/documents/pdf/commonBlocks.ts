@@ -1,7 +1,9 @@
 /** Pieces the three documents share: names of things, the parties' block, claims, the session sentence, signature places. */
 import type { DocumentKind } from '../../store/schema.ts';
 import type { CaseFacts } from '../caseFacts.ts';
-import type { Block, DocumentContent, SignaturePlace, SignatureSlot } from '../content.ts';
+import { representativeSlots, type Block, type DocumentContent, type RepresentativeSlot, type SignaturePlace, type SignatureSlot } from '../content.ts';
+
+const isRepresentativeSlot = (slot: SignatureSlot): slot is RepresentativeSlot => (representativeSlots as readonly string[]).includes(slot);
 import { beijingTime, chineseDateTime, yuan } from '../text.ts';
 
 export const documentTitles: Record<DocumentKind, string> = {
@@ -20,6 +22,8 @@ export const disputeNames: Record<string, string> = {
 
 export const roleNames: Record<string, string> = {
   applicant: '申请人',
+  representative: '劳动者代表人',
+  worker: '劳动者',
   respondent: '被申请人',
   applicant_agent: '申请人委托代理人',
   respondent_agent: '被申请人委托代理人',
@@ -54,7 +58,9 @@ export function hostTitle(kind: DocumentKind, facts: CaseFacts): string {
 /** The parties (with ID numbers and addresses), their agents and the mediator or arbitrator, as label–value rows. */
 export function partyRows(kind: DocumentKind, facts: CaseFacts): [string, string][] {
   const { applicant, respondent } = facts;
-  const rows: [string, string][] = [['申请人', `${applicant.name}，公民身份号码 ${applicant.idNumber}，住址：${applicant.address}`]];
+  const rows: [string, string][] = facts.collective
+    ? collectiveRows(facts.collective)
+    : [['申请人', `${applicant.name}，公民身份号码 ${applicant.idNumber}，住址：${applicant.address}`]];
   if (applicant.agent) rows.push(['委托代理人', applicant.agent.name]);
   rows.push(['被申请人', `${respondent.name}，统一社会信用代码 ${respondent.creditCode}，住所：${respondent.address}`]);
   if (respondent.agent) rows.push(['委托代理人', respondent.agent.name]);
@@ -92,7 +98,7 @@ export function sessionSentence(kind: DocumentKind, facts: CaseFacts): string {
   return `${when}${host}通过云庭在线平台${how}，${recording}`;
 }
 
-const slotLabels: Record<Exclude<SignatureSlot, 'host'>, string> = {
+const slotLabels: Record<Exclude<SignatureSlot, 'host' | RepresentativeSlot>, string> = {
   applicant: '申请人（签名）',
   applicant_agent: '申请人委托代理人（签名）',
   respondent: '被申请人（签名或盖章）',
@@ -100,19 +106,23 @@ const slotLabels: Record<Exclude<SignatureSlot, 'host'>, string> = {
 };
 
 export function signaturePlaces(kind: DocumentKind, facts: CaseFacts, signers: readonly SignatureSlot[]): SignaturePlace[] {
-  const names: Record<SignatureSlot, string> = {
+  const names: Record<Exclude<SignatureSlot, RepresentativeSlot>, string> = {
     applicant: facts.applicant.name,
     applicant_agent: facts.applicant.agent?.name ?? '',
     respondent: facts.respondent.name,
     respondent_agent: facts.respondent.agent?.name ?? '',
     host: facts.host?.name ?? '',
   };
-  return signers.map((slot) => ({ slot, label: slot === 'host' ? `${hostTitle(kind, facts)}（签名）` : slotLabels[slot], name: names[slot] }));
+  return signers.map((slot) => {
+    if (isRepresentativeSlot(slot)) return { slot, label: '劳动者代表人（签名）', name: facts.collective?.representatives.find((r) => r.slot === slot)?.name ?? '' };
+    return { slot, label: slot === 'host' ? `${hostTitle(kind, facts)}（签名）` : slotLabels[slot], name: names[slot] };
+  });
 }
 
 /** Signature places a document asks for unless the sender chooses: both sides, the agents the case names, the host last. */
 export function defaultSigners(facts: CaseFacts): SignatureSlot[] {
-  const slots: SignatureSlot[] = ['applicant'];
+  // A collective dispute: the elected representatives sign for all the workers (each worker's consent is recorded apart).
+  const slots: SignatureSlot[] = facts.collective?.representatives.length ? facts.collective.representatives.map((r) => r.slot) : ['applicant'];
   if (facts.applicant.agent) slots.push('applicant_agent');
   slots.push('respondent');
   if (facts.respondent.agent) slots.push('respondent_agent');
@@ -139,5 +149,31 @@ export function documentContent(
     blocks: body.blocks,
     closing: body.closing,
     signatures: signaturePlaces(kind, facts, signers),
+  };
+}
+
+/** The applicant rows of a collective dispute: how many workers, and the elected representatives with their ID numbers. */
+function collectiveRows(collective: NonNullable<CaseFacts['collective']>): [string, string][] {
+  const first = collective.workers[0]?.name ?? '';
+  const rows: [string, string][] = [['申请人', `${first}等${collective.workers.length}名劳动者（集体争议，名单及各自金额见“劳动者名单”）`]];
+  for (const rep of collective.representatives) rows.push(['代表人', `${rep.name}，公民身份号码 ${rep.idNumber}`]);
+  return rows;
+}
+
+/** 劳动者名单: every worker with its ID number, claims and amount, and the total. */
+export function workersTable(collective: NonNullable<CaseFacts['collective']>): Block {
+  return {
+    type: 'table',
+    columns: [
+      { title: '序号', width: 0.07, align: 'center' },
+      { title: '姓名', width: 0.19 },
+      { title: '公民身份号码', width: 0.24 },
+      { title: '请求事项', width: 0.34 },
+      { title: '金额（元）', width: 0.16, align: 'right' as const },
+    ],
+    rows: [
+      ...collective.workers.map((w, i) => [String(i + 1), w.representative ? `${w.name}（代表人）` : w.name, w.idNumber, w.claims.join('；'), yuan(w.amountCents)]),
+      ['', '合计', `${collective.workers.length}人`, '', yuan(collective.totalCents)],
+    ],
   };
 }

@@ -3,7 +3,7 @@ import type { CaseFacts } from '../caseFacts.ts';
 import type { Block, DocumentContent, SignatureSlot } from '../content.ts';
 import { paymentMethodNames, type Terms } from '../terms.ts';
 import { chineseDate, money } from '../text.ts';
-import { claimsTable, disputeNames, documentContent, partyRows, sessionSentence } from './commonBlocks.ts';
+import { claimsTable, disputeNames, documentContent, partyRows, sessionSentence, workersTable } from './commonBlocks.ts';
 
 export function termSentences(terms: Terms): string[] {
   return terms.items.map((item, i) => {
@@ -22,9 +22,12 @@ export function mediationAgreement(facts: CaseFacts, terms: Terms, signers: read
   blocks.push({
     type: 'paragraph',
     indent: true,
-    text: `申请人${facts.applicant.name}与被申请人${facts.respondent.name}因${disputeNames[facts.disputeType] ?? '劳动'}争议向${facts.organisation.name}申请调解。申请人的请求事项如下：`,
+    text: facts.collective
+      ? `申请人${facts.applicant.name}等${facts.collective.workers.length}名劳动者与被申请人${facts.respondent.name}因${disputeNames[facts.disputeType] ?? '劳动'}争议向${facts.organisation.name}申请调解（集体争议），推举代表人${facts.collective.representatives.map((r) => r.name).join('、')}参加调解。各劳动者的请求事项及金额如下（劳动者名单）：`
+      : `申请人${facts.applicant.name}与被申请人${facts.respondent.name}因${disputeNames[facts.disputeType] ?? '劳动'}争议向${facts.organisation.name}申请调解。申请人的请求事项如下：`,
   });
-  if (facts.claims.some((c) => c.filedBy === 'applicant')) blocks.push(claimsTable(facts, 'applicant'));
+  if (facts.collective) blocks.push(workersTable(facts.collective));
+  else if (facts.claims.some((c) => c.filedBy === 'applicant')) blocks.push(claimsTable(facts, 'applicant'));
   if (terms.facts.trim()) blocks.push({ type: 'paragraph', indent: true, text: `争议事实：${terms.facts.trim()}` });
 
   blocks.push({ type: 'heading', text: '二、调解过程' });
@@ -54,5 +57,8 @@ export function mediationAgreement(facts: CaseFacts, terms: Terms, signers: read
       '本协议书以电子方式签署，各方当事人可以通过云庭平台下载；经核验与登记的最终版本一致的电子文本，与纸质原件具有同等效力。',
   });
 
-  return documentContent(kind, facts, signers, { organisationLabel: '调解组织', blocks, closing: '双方当事人确认已完整阅读本协议书，对协议内容无异议。' });
+  const closing = facts.collective
+    ? '双方当事人确认已完整阅读本协议书，对协议内容无异议。劳动者代表人代表全体劳动者签名；每名劳动者对本版本的同意均已逐一记录（见签署审计记录）。'
+    : '双方当事人确认已完整阅读本协议书，对协议内容无异议。';
+  return documentContent(kind, facts, signers, { organisationLabel: '调解组织', blocks, closing });
 }

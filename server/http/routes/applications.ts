@@ -21,6 +21,13 @@ export const ProgressDto = Type.Object({
   ),
 });
 
+// A collective application also answers with every other worker's own tracking code.
+const Issued = Type.Object({
+  serialNumber: Type.String(),
+  trackingCode: Type.String(),
+  workers: Type.Optional(Type.Array(Type.Object({ name: Type.String(), trackingCode: Type.String() }))),
+});
+
 const applicationForm = formField('application', ApplicationBody);
 const counterclaimForm = formField('counterclaim', CounterclaimBody);
 
@@ -34,16 +41,16 @@ export const applicationRoutes: FastifyPluginAsyncTypebox<{ applications: Applic
       config: { rateLimit: { max: 20, timeWindow: 60_000 } },
       schema: {
         response: {
-          201: Type.Object({ serialNumber: Type.String(), trackingCode: Type.String() }),
-          200: Type.Object({ serialNumber: Type.String(), trackingCode: Type.String() }),
+          201: Issued,
+          200: Issued,
         },
       },
     },
     async (request, reply) => {
       const upload = await readUpload(request, storage, { form: applicationForm });
       try {
-        const { serialNumber, trackingCode, replayed } = await applications.submit(upload.value, upload.files, { ip: request.ip });
-        return reply.status(replayed ? 200 : 201).send({ serialNumber, trackingCode });
+        const { serialNumber, trackingCode, replayed, workers } = await applications.submit(upload.value, upload.files, { ip: request.ip });
+        return reply.status(replayed ? 200 : 201).send({ serialNumber, trackingCode, ...(workers ? { workers } : {}) });
       } finally {
         await upload.discard();
       }

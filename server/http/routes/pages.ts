@@ -15,6 +15,7 @@ export const pageRoutes: FastifyPluginAsync<{ clientDir: string }> = async (app,
   app.get('/console', page('console.html'));
   app.get('/apply', page('apply.html'));
   app.get('/track', page('track.html'));
+  app.get('/collective', page('collective.html'));
   app.get('/counterclaim', page('counterclaim.html'));
   app.get('/sign', page('sign.html'));
   app.get('/verify', page('verify.html'));

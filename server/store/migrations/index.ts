@@ -55,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '0004_recordings': recordings,
   '0005_documents': documents,
   '0006_rooms_organisation': roomsOrganisation,
+  '0010_collective': await import('./0010_collective.ts'),
 };
