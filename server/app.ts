@@ -115,7 +115,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   const storage = new EvidenceStorage(path.join(config.dataDir, 'evidence'), config.evidence);
   const rooms = new RoomService(db, auth);
   const invitations = new InvitationService(db, auth, { inviteTtlSeconds: config.inviteTtlSeconds, publicUrl });
-  const cases = new CaseService(db, caseEvents, config.sla, config.massDispute);
+  const cases = new CaseService(db, caseEvents, config.sla, config.massDispute, config.calendar);
   const applications = new ApplicationService(db, storage, caseEvents);
   const organisations = new OrganisationService(db, auth);
   const liveRooms = new LiveRooms(pool, app.log, config.roomCloseDelayMs);

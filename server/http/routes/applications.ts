@@ -10,6 +10,8 @@ import { ApplicationBody, CounterclaimBody } from '../schemas.ts';
 const Timeline = Type.Array(Type.Object({ status: Type.String(), note: Type.Union([Type.String(), Type.Null()]), at: Type.String() }));
 export const ProgressDto = Type.Object({
   serialNumber: Type.String(),
+  mediationDueOn: Type.Union([Type.String(), Type.Null()]),
+  mayApplyForArbitration: Type.Boolean(),
   status: Type.String(),
   disputeType: Type.String(),
   organisation: Type.String(),
@@ -20,6 +22,9 @@ export const ProgressDto = Type.Object({
     Type.Object({ mode: Type.String(), scheduledAt: Type.Union([Type.String(), Type.Null()]), startedAt: Type.Union([Type.String(), Type.Null()]) }),
   ),
 });
+
+const Warning = Type.Object({ code: Type.String(), expiredOn: Type.Optional(Type.String()), expiresOn: Type.Optional(Type.String()), from: Type.String() });
+const Submitted = Type.Object({ serialNumber: Type.String(), trackingCode: Type.String(), limitation: Type.Union([Warning, Type.Null()]) });
 
 const applicationForm = formField('application', ApplicationBody);
 const counterclaimForm = formField('counterclaim', CounterclaimBody);
@@ -34,16 +39,16 @@ export const applicationRoutes: FastifyPluginAsyncTypebox<{ applications: Applic
       config: { rateLimit: { max: 20, timeWindow: 60_000 } },
       schema: {
         response: {
-          201: Type.Object({ serialNumber: Type.String(), trackingCode: Type.String() }),
-          200: Type.Object({ serialNumber: Type.String(), trackingCode: Type.String() }),
+          201: Submitted,
+          200: Submitted,
         },
       },
     },
     async (request, reply) => {
       const upload = await readUpload(request, storage, { form: applicationForm });
       try {
-        const { serialNumber, trackingCode, replayed } = await applications.submit(upload.value, upload.files, { ip: request.ip });
-        return reply.status(replayed ? 200 : 201).send({ serialNumber, trackingCode });
+        const { serialNumber, trackingCode, replayed, limitation } = await applications.submit(upload.value, upload.files, { ip: request.ip });
+        return reply.status(replayed ? 200 : 201).send({ serialNumber, trackingCode, limitation });
       } finally {
         await upload.discard();
       }

@@ -8,6 +8,7 @@ import * as cases from './0002_cases.ts';
 import * as sessions from './0003_sessions.ts';
 import * as recordings from './0004_recordings.ts';
 import * as documents from './0005_documents.ts';
+import * as statutoryClocks from './0020_statutory_clocks.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_users_rooms_invitations': {
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '0003_sessions': sessions,
   '0004_recordings': recordings,
   '0005_documents': documents,
+  '0020_statutory_clocks': statutoryClocks,
 };
