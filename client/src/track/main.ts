@@ -107,6 +107,8 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
   const live = h('p', { class: 'live-indicator', attrs: { role: 'status' } });
   const toast = h('p', { class: 'alert alert-info update-toast', attrs: { 'aria-live': 'polite', hidden: true } });
   const timelineBox = h('div', { class: 'timeline-box' });
+  // Mediation: the 15 days from receipt, and once they pass without agreement, the way to arbitration (art. 14).
+  const clockNote = h('p', { id: 'mediation-clock', attrs: { hidden: true } });
   let current: Progress = first;
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -123,6 +125,11 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
     if (dk) bindText(dispute, dk);
     else dispute.textContent = progress.disputeType;
     bindDate(submitted, progress.submittedAt);
+    const concluded = ['agreement_signed', 'rejected', 'closed', 'ruled'].includes(progress.status);
+    clockNote.hidden = concluded || !progress.mediationDueOn;
+    clockNote.className = progress.mayApplyForArbitration ? 'alert alert-warn' : 'muted small';
+    if (progress.mayApplyForArbitration) bindText(clockNote, 'track.mayArbitrate');
+    else if (progress.mediationDueOn) bindText(clockNote, 'track.mediationDue', { date: progress.mediationDueOn });
     clear(timelineBox);
     timelineBox.append(renderTimeline(progress));
     if (announce && changed) {
@@ -165,6 +172,7 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
           h('div', {}, h('dt', { i18n: 'track.disputeType' }), dispute),
           h('div', {}, h('dt', { i18n: 'track.submittedAt' }), submitted),
         ),
+        clockNote,
         live,
       ),
       toast,
