@@ -80,7 +80,9 @@ export function casesView(ctx: ViewContext & { live: LiveCases; onOpen: (caseId:
       if (mine !== loading) return;
       clear(tbody);
       const seen = new Map<string, string>();
-      for (const c of cases) {
+      // Overdue first, then due soon, each in the server's order (newest first).
+      const rank = (c: CaseSummary) => (c.statutory.urgency === 'overdue' ? 0 : c.statutory.urgency === 'due_soon' ? 1 : 2);
+      for (const c of [...cases].sort((a, b) => rank(a) - rank(b))) {
         const changed = previous.size > 0 && previous.get(c.id) !== c.status;
         tbody.append(row(c, changed));
         seen.set(c.id, c.status);
