@@ -215,4 +215,20 @@ describe('npm run demo, then the "Try it" path', () => {
     expect(await desk.locator('#clock-compliance tr[data-clock="hearing_notice"] .clock-missed').textContent()).toBe('1');
     await shot(desk, 'stats-laptop');
   }, 120_000);
+
+  it('an admin adds an organisation by choosing its region from the lists, not typing a code', async () => {
+    const page = await newPage(laptop);
+    await login(page, ADMIN);
+    await page.goto(`${t.url}/console#/admin`);
+    await page.waitForSelector('#org-province option[value="44"]', { state: 'attached' });
+    await page.fill('#org-name', '深圳市劳动人事争议仲裁院');
+    await page.selectOption('#org-kind', 'arbitration_commission');
+    await page.selectOption('#org-province', '44');
+    await page.selectOption('#org-city', '4403');
+    await shot(page, 'admin-org-laptop');
+    await page.click('#org-create-btn');
+    await expect
+      .poll(async () => (await t.api<{ organisations: { name: string; regionCode: string; city: string }[] }>('GET', '/api/public/organisations')).body.organisations)
+      .toContainEqual(expect.objectContaining({ name: '深圳市劳动人事争议仲裁院', regionCode: '440300', city: '深圳市' }));
+  });
 });
