@@ -49,18 +49,4 @@ export function lookupRegion(code: string): RegionNames | undefined {
   return undefined;
 }
 
-/** The digits an organisation's code fixes: a province organisation serves all of its province, a city one its city. */
-function prefixOf(code: string): string {
-  const names = lookupRegion(code);
-  if (names?.level === 'province') return code.slice(0, 2);
-  if (names?.level === 'city') return code.slice(0, 4);
-  return code;
-}
-
-/** Does an organisation registered at `organisationCode` serve a worker who worked in `regionCode`? */
-export function serves(organisationCode: string, regionCode: string): boolean {
-  const org = prefixOf(organisationCode);
-  const region = prefixOf(regionCode);
-  // A street-level organisation (9 digits) serves its district too.
-  return region.startsWith(org) || org.startsWith(region);
-}
+export { serves } from './regionRule.ts';

@@ -10,6 +10,7 @@ import { listOrganisations, listRegions, type Organisation, type RegionNode } fr
 import { clear, h } from '../dom.ts';
 import { bindText, type I18nKey } from '../i18n.ts';
 import { showMessage, type ErrorTarget, type Message } from '../forms/fields.ts';
+import { serves, specificity } from '../../../server/organisations/regionRule.ts';
 
 function select(id: string, label: I18nKey): { wrap: HTMLElement; el: HTMLSelectElement } {
   const el = h('select', { id, attrs: { name: id } });
@@ -27,17 +28,6 @@ function fill(el: HTMLSelectElement, values: { value: string; text: string }[]):
 
 /** "市辖区" (a municipality's districts) reads as the municipality itself. */
 const cityLabel = (node: RegionNode, province: RegionNode) => (node[1] === '市辖区' || node[1] === '县' ? province[1] : node[1]);
-
-/** Same rule as server/organisations/regions.ts serves(): a province organisation serves its province, a city one its city. */
-function prefixOf(code: string): string {
-  if (code.length === 6 && code.endsWith('0000')) return code.slice(0, 2);
-  if (code.length === 6 && code.endsWith('00')) return code.slice(0, 4);
-  return code;
-}
-export function serves(organisationCode: string, regionCode: string): boolean {
-  const org = prefixOf(organisationCode);
-  return regionCode.startsWith(org) || org.startsWith(regionCode);
-}
 
 export class RegionPicker implements ErrorTarget {
   readonly el: HTMLElement;
@@ -123,7 +113,7 @@ export class RegionPicker implements ErrorTarget {
     if (level !== 'org') {
       const serving = code ? this.organisations.filter((o) => serves(o.regionCode, code)) : [];
       // The district's own organisation first, then its city's, then its province's.
-      serving.sort((a, b) => prefixOf(b.regionCode).length - prefixOf(a.regionCode).length);
+      serving.sort((a, b) => specificity(b.regionCode) - specificity(a.regionCode));
       fill(this.org.el, serving.map((o) => ({ value: o.id, text: o.name })));
       this.none.hidden = !code || serving.length > 0;
     }
