@@ -128,7 +128,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   const rooms = new RoomService(db, auth);
   const revocations = new Revocations();
   const invitations = new InvitationService(db, auth, { inviteTtlSeconds: config.inviteTtlSeconds, publicUrl }, revocations);
-  const cases = new CaseService(db, caseEvents, config.sla, config.massDispute);
+  const cases = new CaseService(db, caseEvents, config.sla, config.massDispute, config.calendar);
   const applications = new ApplicationService(db, storage, caseEvents);
   const collective: CollectiveService = new CollectiveService(db, cases, invitations, caseEvents, publicUrl, (file): string => documents.storage.resolve(file));
   const organisations = new OrganisationService(db, auth, revocations);

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSocketRateLimits, type SocketRateLimits } from './signalling/rateLimit.ts';
+import { calendarFrom, type HolidayCalendar } from './cases/statutoryClocks.ts';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -72,6 +73,8 @@ export interface Config {
   ffmpegBin: string | undefined;
   /** Service promise: respond within this many minutes of submission, resolve within this many days of acceptance. */
   sla: { responseMinutes: number; resolutionDays: number };
+  /** Days off and adjusted working days (调休) for the statutory clocks (HOLIDAYS, HOLIDAY_WORKDAYS). */
+  calendar: HolidayCalendar;
   /** Early warning: at least minCases applications naming one employer within windowDays. */
   massDispute: { minCases: number; windowDays: number };
   recording: { enabled: boolean; dir: string; segmentSeconds: number; retentionDays: number };
@@ -154,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     signalling: { maxConsumersPerPeer: Math.max(1, int(env, 'MAX_CONSUMERS_PER_PEER', 60)), rateLimits: defaultSocketRateLimits },
     ffmpegBin: env.FFMPEG_BIN || undefined,
     sla: { responseMinutes: int(env, 'SLA_RESPONSE_MINUTES', 60), resolutionDays: int(env, 'SLA_RESOLUTION_DAYS', 7) },
+    calendar: calendarFrom(env.HOLIDAYS, env.HOLIDAY_WORKDAYS),
     massDispute: { minCases: int(env, 'MASS_DISPUTE_MIN_CASES', 5), windowDays: int(env, 'MASS_DISPUTE_WINDOW_DAYS', 30) },
     recording: {
       // Off only for measuring what recording costs (bench:recording); sessions are always recorded in service.

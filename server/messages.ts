@@ -23,6 +23,9 @@ export const fieldLabels: Record<string, { zh: string; en: string }> = {
   facts: { zh: '事实与理由', en: 'facts and reasons' },
   claims: { zh: '请求事项', en: 'claims' },
   organisationId: { zh: '受理地区', en: 'region' },
+  regionCode: { zh: '工作地区', en: 'region of work' },
+  'employment.endedOn': { zh: '劳动关系解除或终止日期', en: 'end of employment' },
+  'employment.knewOn': { zh: '知道权利被侵害的日期', en: 'date you knew of the infringement' },
   idempotencyKey: { zh: '表单编号', en: 'form id' },
   serialNumber: { zh: '流水号', en: 'serial number' },
   respondentCode: { zh: '应诉码', en: 'respondent code' },
@@ -35,6 +38,8 @@ const texts = {
   INVALID_PHONE: { zh: (f: string) => `「${f}」不是有效的电话号码`, en: (f: string) => `The ${f} is not a valid phone number` },
   INVALID_AMOUNT: { zh: () => '请求金额不能为负数，最多两位小数（非金钱请求填0）', en: () => 'Amounts cannot be negative and have at most two decimals (0 for claims without money)' },
   UNKNOWN_REGION: { zh: () => '请选择受理地区', en: () => 'Please choose a region' },
+  REGION_NOT_SERVED: { zh: () => '所选组织不受理该地区的争议，请重新选择', en: () => 'The chosen organisation does not serve this region; please choose again' },
+  INVALID_DATE: { zh: (f: string) => `「${f}」不是有效日期`, en: (f: string) => `The ${f} is not a valid date` },
   DUPLICATE_APPLICATION: {
     zh: (serial: string) => `您已就同一争议提交过申请（流水号 ${serial}），请勿重复提交`,
     en: (serial: string) => `You already applied about this dispute (serial number ${serial})`,

@@ -50,6 +50,9 @@ export interface ApplicationBody {
   applicant: { name: string; idNumber: string; phone: string; address: string; agent?: AgentInput };
   employer: { name: string; creditCode: string; address: string; contact: string };
   claims: ClaimInput[];
+  /** GB/T 2260 district code of where the worker worked. */
+  regionCode?: string;
+  employment?: { ended: boolean | null; endedOn?: string; knewOn?: string };
 }
 
 /** Matches CounterclaimBody in server/http/schemas.ts. */
@@ -77,7 +80,46 @@ export interface Progress {
   submittedAt: string;
   rejectionReason: string | null;
   timeline: TimelineEntry[];
+  mediationDueOn?: string | null;
+  mayApplyForArbitration?: boolean;
 }
+
+export type ClockId = 'mediation' | 'acceptance' | 'service' | 'answer' | 'hearing_notice' | 'award';
+export type ClockState = 'not_started' | 'running' | 'due_soon' | 'overdue' | 'met' | 'missed' | 'waived' | 'stopped';
+
+/** server/cases/statutoryClocks.ts StatutoryClock. */
+export interface StatutoryClock {
+  id: ClockId;
+  basis: 'calendar' | 'working';
+  days: number;
+  duty: 'organisation' | 'respondent';
+  state: ClockState;
+  startedOn: string | null;
+  dueOn: string | null;
+  dueAt: string | null;
+  doneAt: string | null;
+  extendedDays?: number;
+}
+
+export interface LimitationWarning {
+  code: 'LIMITATION_EXPIRED' | 'LIMITATION_NEAR';
+  expiredOn?: string;
+  expiresOn?: string;
+  from: 'knew' | 'ended';
+}
+
+/** server/cases/caseClocks.ts CaseClockView. */
+export interface CaseClockView {
+  kind: 'mediation' | 'arbitration';
+  clocks: StatutoryClock[];
+  urgency: 'overdue' | 'due_soon' | null;
+  arbitrationOpen: boolean;
+  extension: { days: number; reason: string; approvedAt: string; approvedBy: string } | null;
+  limitation: LimitationWarning | null;
+}
+
+/** [code, name, children?]: GET /api/public/regions (GB/T 2260). */
+export type RegionNode = [string, string, RegionNode[]?];
 
 export interface Organisation {
   id: string;
@@ -116,6 +158,7 @@ export interface CaseSummary {
   acceptedAt: string | null;
   closedAt: string | null;
   sla: SlaClock;
+  statutory: CaseClockView;
   massDispute: boolean;
 }
 
@@ -180,6 +223,7 @@ export interface Statistics {
   overdue: number;
   massDisputes: { creditCode: string; employerName: string; applications: number }[];
   rules: { minCases: number; windowDays: number; responseMinutes: number; resolutionDays: number };
+  statutory?: { compliance: Partial<Record<ClockId, { met: number; missed: number; running: number }>>; statutoryOverdue: number; dueSoon: number };
 }
 
 export type ConcludeStatus = 'agreement_signed' | 'ruled' | 'closed';
@@ -192,8 +236,10 @@ const enc = encodeURIComponent;
 
 export const listOrganisations = () => apiFetch<{ organisations: Organisation[] }>('/api/public/organisations');
 
+export const listRegions = () => apiFetch<{ source: string; regions: RegionNode[] }>('/api/public/regions');
+
 export function submitApplication(form: FormData, onProgress?: (fraction: number) => void) {
-  return apiUpload<{ serialNumber: string; trackingCode: string }>('/api/applications', form, { onProgress });
+  return apiUpload<{ serialNumber: string; trackingCode: string; limitation: LimitationWarning | null }>('/api/applications', form, { onProgress });
 }
 
 export function submitCounterclaim(form: FormData, onProgress?: (fraction: number) => void) {
@@ -240,6 +286,12 @@ export const concludeCase = (
 export const addFollowUp = (token: string, id: string, input: { channel: FollowUpChannel; performed: boolean; note: string }) =>
   apiFetch<{ ok: true }>(`/api/cases/${enc(id)}/follow-ups`, { method: 'POST', token, body: input });
 
+export const extendAward = (token: string, id: string, input: { days: number; reason: string; approvedBy: string }) =>
+  apiFetch<CaseClockView>(`/api/cases/${enc(id)}/award-extension`, { method: 'POST', token, body: input });
+
+export const recordStep = (token: string, id: string, step: 'served' | 'answered') =>
+  apiFetch<CaseClockView>(`/api/cases/${enc(id)}/steps`, { method: 'POST', token, body: { step } });
+
 export const getStatistics = (token: string) => apiFetch<Statistics>('/api/stats', { token });
 
 export const listStaff = (token: string) => apiFetch<{ staff: StaffMember[] }>('/api/staff', { token });
@@ -254,7 +306,7 @@ export const createStaff = (
 
 export const createOrganisation = (
   token: string,
-  input: { name: string; kind: string; regionCode: string; province: string; city?: string; county?: string; street?: string },
+  input: { name: string; kind: string; regionCode: string; province?: string; city?: string; county?: string; street?: string },
 ) => apiFetch<Organisation>('/api/organisations', { method: 'POST', token, body: input });
 
 export const listInvitations = (token: string, roomId: string) =>

@@ -4,6 +4,7 @@
  * re-render text in place without rebuilding screens.
  */
 import { enCases, zhCases } from './locales/cases.ts';
+import { enClocks, zhClocks } from './locales/clocks.ts';
 // Live-session strings are registered by the party and console bundles only (the case pages never show a room).
 import type { zhRoom } from './locales/room.ts';
 // Console-only strings are registered by the console bundle (registerStrings) so phone pages don't download them.
@@ -13,6 +14,7 @@ import type { zhRecordings } from './locales/recordings.ts';
 
 const zh = {
   ...zhCases,
+  ...zhClocks,
   'app.name': '云庭',
   'app.tagline': '劳动争议在线调解仲裁',
   'lang.switch': 'EN',
@@ -162,6 +164,7 @@ export type Lang = 'zh' | 'en';
 
 const en: Record<BaseKey, string> = {
   ...enCases,
+  ...enClocks,
   'app.name': 'Yunting',
   'app.tagline': 'Online labour-dispute mediation & arbitration',
   'lang.switch': '中文',

@@ -42,6 +42,8 @@ export type Action =
   | 'case:assign'
   | 'case:schedule'
   | 'case:close'
+  /** Approve the one extension of the award period (调解仲裁法 art. 43), for the commission. */
+  | 'case:extend'
   | 'case:audit'
   | 'evidence:upload'
   | 'counterclaim:file'
@@ -86,6 +88,7 @@ const matrix: Record<Action, Partial<Record<ParticipantRole, Rule>>> = {
   'case:assign': { admin: 'own', clerk: 'own' },
   'case:schedule': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
   'case:close': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
+  'case:extend': { admin: 'own', clerk: 'own' },
   'case:audit': { admin: 'own', clerk: 'own', mediator: 'own', arbitrator: 'own' },
   'evidence:upload': {
     admin: 'own',

@@ -15,6 +15,9 @@ import { openStatuses } from './workflow.ts';
 import { nextSerialNumber } from './serialNumbers.ts';
 import type { CaseEventBus } from './caseEvents.ts';
 import { checkWorkers, claimedCents, insertIntakeWorkers, replayWorkerCodes, type WorkerInput } from './collective/workers.ts';
+import { lookupRegion, serves } from '../organisations/regions.ts';
+import { limitationWarning, type LimitationWarning } from './limitation.ts';
+import { chinaDate, isIsoDate } from './statutoryClocks.ts';
 
 export interface ClaimInput {
   description: string;
@@ -33,6 +36,10 @@ export interface ApplicationInput {
   /** A collective application (集体争议): the other workers; representatives index [applicant, ...workers]. */
   workers?: WorkerInput[] | undefined;
   representatives?: number[] | undefined;
+  /** Where the worker worked (GB/T 2260 district code); must be one the organisation serves. */
+  regionCode?: string | undefined;
+  /** For the limitation warning only. */
+  employment?: { ended: boolean | null; endedOn?: string | undefined; knewOn?: string | undefined } | undefined;
 }
 
 export interface CounterclaimInput {
@@ -64,6 +71,11 @@ function checkApplication(input: ApplicationInput): void {
   }
   for (const claim of input.claims) toCents(claim.amount);
   if (input.workers?.length) checkWorkers(allWorkers(input), input.representatives);
+  const today = chinaDate(new Date());
+  for (const key of ['endedOn', 'knewOn'] as const) {
+    const date = input.employment?.[key];
+    if (date !== undefined && (!isIsoDate(date) || date > today)) throw new LocalizedError('INVALID_DATE', `employment.${key}`, 400, `employment.${key}`);
+  }
 }
 
 const allWorkers = (input: ApplicationInput): WorkerInput[] => [{ ...input.applicant, claims: input.claims }, ...(input.workers ?? [])];
@@ -82,15 +94,27 @@ export class ApplicationService {
     /** Received and checked already (multipartForm.ts); stored here with their rows or not at all. */
     evidence: StagedFile[],
     context: { ip: string },
-  ): Promise<{ caseId: string; serialNumber: string; trackingCode: string; replayed: boolean; workers?: WorkerCode[] }> {
+  ): Promise<{ caseId: string; serialNumber: string; trackingCode: string; replayed: boolean; limitation: LimitationWarning | null; workers?: WorkerCode[] }> {
     checkApplication(input);
     const organisation = await this.db.selectFrom('organisations').selectAll().where('id', '=', input.organisationId).executeTakeFirst();
     if (!organisation) throw new LocalizedError('UNKNOWN_REGION', '', 400, 'organisationId');
+    let regionCode = organisation.region_code;
+    if (input.regionCode !== undefined) {
+      const region = lookupRegion(input.regionCode);
+      if (!region || region.level !== 'county') throw new LocalizedError('UNKNOWN_REGION', '', 400, 'regionCode');
+      if (!serves(organisation.region_code, region.code)) throw new LocalizedError('REGION_NOT_SERVED', '', 400, 'organisationId');
+      regionCode = region.code;
+    }
+    const employment = {
+      ended: input.employment?.ended ?? null,
+      endedOn: input.employment?.ended ? (input.employment.endedOn ?? null) : null,
+      knewOn: input.employment?.knewOn ?? null,
+    };
 
     const idNumber = input.applicant.idNumber.toUpperCase();
     const creditCode = input.employer.creditCode.toUpperCase();
-    const replay = await this.replayOf(input.idempotencyKey);
-    if (replay) return replay;
+    const replayed = await this.replayOf(input.idempotencyKey);
+    if (replayed) return { ...replayed, limitation: limitationWarning(input.disputeType, employment, chinaDate(new Date())) };
     const open = await this.db
       .selectFrom('cases')
       .select('serial_number')
@@ -118,7 +142,7 @@ export class ApplicationService {
           idempotency_key: input.idempotencyKey,
           status: 'submitted',
           dispute_type: input.disputeType,
-          region_code: organisation.region_code,
+          region_code: regionCode,
           organisation_id: organisation.id,
           facts: input.facts.trim(),
           applicant_name: input.applicant.name.trim(),
@@ -144,6 +168,9 @@ export class ApplicationService {
           accepted_at: null,
           closed_at: null,
           submitter_ip: context.ip,
+          employment_ended: employment.ended === null ? null : employment.ended ? 1 : 0,
+          employment_ended_on: employment.endedOn,
+          infringement_known_on: employment.knewOn,
         };
         await trx.insertInto('cases').values(row).execute();
         await insertClaims(trx, caseId, 'applicant', input.claims, now);
@@ -171,12 +198,14 @@ export class ApplicationService {
         return serial;
       });
       this.events.publish({ caseId, status: 'submitted' });
-      return { caseId, serialNumber, trackingCode, replayed: false, ...(workerCodes ? { workers: workerCodes } : {}) };
+      // Never a refusal: the period can be interrupted or suspended, and the commission decides.
+      const limitation = limitationWarning(input.disputeType, employment, chinaDate(now));
+      return { caseId, serialNumber, trackingCode, replayed: false, limitation, ...(workerCodes ? { workers: workerCodes } : {}) };
     } catch (error) {
       await this.storage.discard(caseId, written);
       if (isUniqueViolation(error)) {
         const again = await this.replayOf(input.idempotencyKey);
-        if (again) return again;
+        if (again) return { ...again, limitation: limitationWarning(input.disputeType, employment, chinaDate(now)) };
       }
       throw error;
     }
@@ -222,6 +251,8 @@ export class ApplicationService {
             respondent_agent_name: input.agent?.name ?? row.respondent_agent_name,
             respondent_agent_phone: input.agent?.phone ?? row.respondent_agent_phone,
             facts: `${row.facts}\n\n【反请求事实与理由】${input.facts.trim()}`,
+            // A counterclaim is the respondent's answer, for the answer clock.
+            answered_at: row.answered_at ?? now.toISOString(),
           })
           .where('id', '=', row.id)
           .execute();

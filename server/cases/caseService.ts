@@ -15,6 +15,8 @@ import { hashCode, randomCode } from './identifiers.ts';
 import { canMove, slaClock, type SlaPolicy } from './workflow.ts';
 import type { CaseEventBus } from './caseEvents.ts';
 import { activeMergeOf, resolveTracking } from './collective/tracking.ts';
+import { CaseClocks } from './caseClocks.ts';
+import { noHolidays, type HolidayCalendar } from './statutoryClocks.ts';
 
 export type RequestContext = Omit<AuditContext, 'actor'>;
 
@@ -28,12 +30,18 @@ export interface MassDisputeRule {
 }
 
 export class CaseService {
+  /** The statutory clocks (statutoryClocks.ts) and the steps and approval they wait for. */
+  readonly clocks: CaseClocks;
+
   constructor(
     private readonly db: Db,
     private readonly events: CaseEventBus,
     readonly sla: SlaPolicy,
     readonly massDispute: MassDisputeRule,
-  ) {}
+    calendar: HolidayCalendar = noHolidays,
+  ) {
+    this.clocks = new CaseClocks(db, calendar, (actor, caseId, action) => this.authorised(actor, caseId, action));
+  }
 
   /** Loads a case the actor may act on, or fails as if it did not exist when they may not even see it. */
   async authorised(actor: StaffActor | PartyActor, caseId: string, action: Action): Promise<Case> {
@@ -59,7 +67,13 @@ export class CaseService {
     const rows = (await query.execute()).filter((row) => can(actor, 'case:view', caseScope(row)));
     const flagged = new Set((await this.massDisputes(actor)).map((w) => w.creditCode));
     const now = new Date();
-    return rows.map((row) => ({ ...summarize(row), sla: slaClock(row, this.sla, now), massDispute: flagged.has(row.employer_credit_code) }));
+    const statutory = await this.clocks.forCases(rows, now);
+    return rows.map((row) => ({
+      ...summarize(row),
+      sla: slaClock(row, this.sla, now),
+      statutory: statutory.get(row.id)!,
+      massDispute: flagged.has(row.employer_credit_code),
+    }));
   }
 
   /** Employers named by at least N applications within D days. */
@@ -126,6 +140,7 @@ export class CaseService {
       followUps: followUps.map((f) => ({ id: f.id, channel: f.channel, performed: f.performed === 1, note: f.note, at: f.at })),
       ratings: ratings.map((r) => ({ score: r.score, comment: r.comment, createdAt: r.created_at })),
       sla: slaClock(row, this.sla),
+      statutory: await this.clocks.forCase(row),
       massDispute,
     };
   }
@@ -305,8 +320,13 @@ export class CaseService {
       .where('case_id', '=', row.id)
       .orderBy('created_at')
       .execute();
+    const clocks = await this.clocks.forCase(row);
+    const mediation = clocks.clocks.find((c) => c.id === 'mediation');
     return {
       caseId: row.id,
+      mediationDueOn: mediation?.dueOn ?? null,
+      // 调解仲裁法 art. 14: no agreement within 15 days of receipt, the parties may apply for arbitration.
+      mayApplyForArbitration: clocks.arbitrationOpen,
       serialNumber: row.serial_number,
       status: row.status,
       disputeType: row.dispute_type,

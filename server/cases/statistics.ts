@@ -4,6 +4,27 @@ import { can, type StaffActor } from '../auth/policy.ts';
 import { forbidden } from '../errors.ts';
 import type { CaseService } from './caseService.ts';
 import { slaClock } from './workflow.ts';
+import { complianceOf, type ClockId } from './statutoryClocks.ts';
+
+/** Per statutory clock: how many cases met it (or waived it), missed it (or are past it), or are still running. */
+async function clockCompliance(db: Db, cases: CaseService, actor: StaffActor) {
+  let query = db.selectFrom('cases').selectAll();
+  if (actor.organisationId) query = query.where('organisation_id', '=', actor.organisationId);
+  const rows = await query.execute();
+  const views = await cases.clocks.forCases(rows);
+  const out: Partial<Record<ClockId, { met: number; missed: number; running: number }>> = {};
+  let dueSoon = 0;
+  for (const view of views.values()) {
+    if (view.urgency === 'due_soon') dueSoon++;
+    for (const clock of view.clocks) {
+      const bucket = complianceOf(clock.state);
+      if (!bucket) continue;
+      const entry = (out[clock.id] ??= { met: 0, missed: 0, running: 0 });
+      entry[bucket]++;
+    }
+  }
+  return { compliance: out, statutoryOverdue: [...views.values()].filter((v) => v.urgency === 'overdue').length, dueSoon };
+}
 
 export async function caseStatistics(db: Db, cases: CaseService, actor: StaffActor) {
   if (!can(actor, 'stats:view')) throw forbidden('Statistics are for clerks and admins');
@@ -51,6 +72,7 @@ export async function caseStatistics(db: Db, cases: CaseService, actor: StaffAct
     recoveredCents: rows.reduce((sum, row) => sum + Number(row.recovered_cents), 0),
     overdue,
     massDisputes: await cases.massDisputes(actor),
+    statutory: await clockCompliance(db, cases, actor),
     rules: { ...cases.massDispute, responseMinutes: cases.sla.responseMinutes, resolutionDays: cases.sla.resolutionDays },
   };
 }

@@ -67,6 +67,19 @@ export const ApplicationBody = Type.Object(
     workers: Type.Optional(Type.Array(WorkerBody, { maxItems: 200 })),
     /** Elected representatives: indexes into [applicant, ...workers]. */
     representatives: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 200 }), { maxItems: 5, uniqueItems: true })),
+    /** Where the worker worked: a GB/T 2260 county code the organisation serves (regions.ts). */
+    regionCode: Type.Optional(Type.String({ pattern: '^\\d{6}(\\d{3})?$' })),
+    /** For the limitation warning (limitation.ts): never a reason to refuse. */
+    employment: Type.Optional(
+      Type.Object(
+        {
+          ended: Type.Union([Type.Boolean(), Type.Null()]),
+          endedOn: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+          knewOn: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -7,12 +7,14 @@ import { AppError, forbidden, notFound } from '../errors.ts';
 import type { AuthService, StaffUser } from '../auth/authService.ts';
 import { recordAudit, type AuditContext } from '../audit/auditLog.ts';
 import type { Revocations } from '../auth/revocations.ts';
+import { lookupRegion } from './regions.ts';
 
 export interface OrganisationInput {
   name: string;
   kind: Organisation['kind'];
   regionCode: string;
-  province: string;
+  /** Ignored: the names come from the GB/T 2260 data for the code. */
+  province?: string | undefined;
   city?: string | undefined;
   county?: string | undefined;
   street?: string | undefined;
@@ -46,14 +48,16 @@ export class OrganisationService {
   async create(actor: StaffActor, input: OrganisationInput): Promise<Organisation> {
     // Only platform admins (no organisation of their own) add organisations.
     if (!can(actor, 'organisation:manage') || actor.organisationId !== null) throw forbidden('Only platform admins add organisations');
+    const region = lookupRegion(input.regionCode);
+    if (!region) throw new AppError('UNKNOWN_REGION_CODE', `${input.regionCode} is not a GB/T 2260 code of a province, city or district`, 400);
     const row: Organisation = {
       id: randomUUID(),
       name: input.name,
       kind: input.kind,
-      region_code: input.regionCode,
-      province: input.province,
-      city: input.city ?? '',
-      county: input.county ?? '',
+      region_code: region.code,
+      province: region.province,
+      city: region.city,
+      county: region.county,
       street: input.street ?? '',
       created_at: new Date().toISOString(),
     };

@@ -79,6 +79,17 @@ export interface CasesTable {
   accepted_at: string | null;
   closed_at: string | null;
   submitter_ip: string;
+  /** Statutory clocks (0020): service on the respondent, its answer, the approved award extension. */
+  served_at: ColumnType<string | null, string | null | undefined, string | null>;
+  answered_at: ColumnType<string | null, string | null | undefined, string | null>;
+  award_extension_days: ColumnType<number | null, number | null | undefined, number | null>;
+  award_extension_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  award_extended_at: ColumnType<string | null, string | null | undefined, string | null>;
+  award_extended_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The limitation facts given at intake (0020): 1/0/null, and China dates. */
+  employment_ended: ColumnType<number | null, number | null | undefined, number | null>;
+  employment_ended_on: ColumnType<string | null, string | null | undefined, string | null>;
+  infringement_known_on: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ClaimsTable {

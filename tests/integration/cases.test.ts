@@ -88,7 +88,7 @@ describe('applying online', () => {
     const before = await caseCount();
     const replay = await submitApplication(t, body);
     expect(replay.status).toBe(200);
-    expect(replay.body).toEqual({ serialNumber: first.body.serialNumber, trackingCode: first.body.trackingCode });
+    expect(replay.body).toEqual({ serialNumber: first.body.serialNumber, trackingCode: first.body.trackingCode, limitation: null });
     expect(await caseCount()).toBe(before);
     const sameDispute = await submitApplication(t, { ...body, idempotencyKey: crypto.randomUUID() });
     expect(sameDispute.body).toMatchObject({ code: 'DUPLICATE_APPLICATION' });

@@ -54,6 +54,8 @@ const expected: Record<Action, [string, string]> = {
   'case:assign':          ['YYY........', '.Y.........'],
   'case:schedule':        ['YYYYY......', '.Y.........'],
   'case:close':           ['YYYYY......', '.Y.........'],
+  // The commission's approval of the award extension, recorded by its admin or clerk.
+  'case:extend':          ['YYY........', '.Y.........'],
   'case:audit':           ['YYYYY......', '.Y.........'],
   'evidence:upload':      ['YYYYYYYYY..', '.Y.........'],
   'counterclaim:file':    ['......Y.Y..', '...........'],
@@ -100,7 +102,7 @@ describe('permission matrix', () => {
     expect(all.sort()).toEqual(
       [
         'organisation:manage', 'staff:manage', 'stats:view', 'case:list', 'case:view', 'case:accept', 'case:assign', 'case:schedule',
-        'case:close', 'case:audit', 'evidence:upload', 'counterclaim:file', 'invitation:create', 'followup:create', 'rating:submit',
+        'case:close', 'case:extend', 'case:audit', 'evidence:upload', 'counterclaim:file', 'invitation:create', 'followup:create', 'rating:submit',
         'room:create', 'room:enter', 'session:host', 'session:admit', 'recording:view', 'recording:confidential',
         'document:draft', 'document:sign', 'document:download',
       ].sort(),

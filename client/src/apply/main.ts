@@ -15,6 +15,8 @@ import { checkCreditCode, checkIdNumber, checkPhone, normaliseCode, normalisePho
 import { RegionPicker } from './regions.ts';
 import { credentialUrl } from '../pageParams.ts';
 import { renderCollectiveCard } from '../track/collectiveCard.ts';
+import { employmentSection } from './employment.ts';
+import type { LimitationWarning } from '../caseApi.ts';
 
 const DRAFT_KEY = 'yunting.apply.draft';
 const LAST_KEY = 'yunting.lastApplication';
@@ -31,6 +33,8 @@ interface Draft {
   facts: string;
   claims: ClaimDraft[];
   organisationId?: string;
+  regionCode?: string;
+  employment?: { ended: boolean | null; endedOn: string; knewOn: string };
 }
 
 function setState(state: 'form' | 'sending' | 'done'): void {
@@ -146,7 +150,11 @@ function showForm(): void {
   });
 
   // ------------------------------------------------------------- the dispute
-  const dispute = disputeChoice(saveDraft);
+  const dispute = disputeChoice(() => {
+    saveDraft();
+    employment.update();
+  });
+  const employment = employmentSection(() => dispute.value());
   const factsCount = h('span', { class: 'field-count' });
   const facts = field(textarea({ name: 'facts', id: 'facts', maxlength: 4000, rows: 7, placeholder: 'field.factsPlaceholder' }), {
     label: 'field.facts',
@@ -193,6 +201,9 @@ function showForm(): void {
     ['facts', facts],
     ['claims', claims],
     ['evidence', evidence],
+    ['employment.endedOn', employment.endedOn],
+    ['employment.knewOn', employment.knewOn],
+    ['regionCode', region],
     ['organisationId', region],
     ['declare', declareTarget],
   ];
@@ -217,6 +228,7 @@ function showForm(): void {
     ),
     section('apply.employer', employerName.el, creditCode.el, employerAddress.el, employerContact.el),
     section('apply.disputeType', dispute.el),
+    section('apply.employment', employment.el),
     section('apply.facts', facts.el),
     section('claims.title', claims.el),
     section('evidence.title', evidence.el),
@@ -244,6 +256,8 @@ function showForm(): void {
       facts: facts.control.value,
       claims: claims.draft(),
       organisationId: region.value(),
+      regionCode: region.regionCode(),
+      employment: employment.draft(),
     };
   }
 
@@ -278,12 +292,14 @@ function showForm(): void {
     employerAddress.control.value = draft.employer?.address ?? '';
     employerContact.control.value = draft.employer?.contact ?? '';
     dispute.set(draft.disputeType ?? '');
+    if (draft.employment) employment.restore(draft.employment);
     facts.control.value = draft.facts ?? '';
     if (Array.isArray(draft.claims)) claims.restore(draft.claims);
     draftNote.hidden = false;
   }
   countFacts();
-  void region.load().then(() => region.restore(draft?.organisationId));
+  employment.update();
+  void region.load().then(() => region.restore(draft?.organisationId, draft?.regionCode));
 
   /** Checks every field in page order; returns the body, or marks problems and returns the first one's element. */
   function collect(): { body: ApplicationBody } | { first: HTMLElement } {
@@ -345,6 +361,8 @@ function showForm(): void {
         applicant: { name: applicantName, idNumber: id, phone: tel, address: applicantAddress, ...(agent ? { agent } : {}) },
         employer: { name: employer, creditCode: code, address: employerAddr, contact },
         claims: claimList,
+        ...(region.regionCode() ? { regionCode: region.regionCode()! } : {}),
+        employment: employment.body(),
       },
     };
   }
@@ -388,7 +406,7 @@ function showForm(): void {
         writeStored(DRAFT_KEY, undefined);
         writeStored(LAST_KEY, { ...created, at: new Date().toISOString() }, 'local');
         evidence.reset();
-        showSuccess(created.serialNumber, created.trackingCode);
+        showSuccess(created.serialNumber, created.trackingCode, created.limitation);
       })
       .catch((err: unknown) => {
         setSending(false);
@@ -433,7 +451,7 @@ function showForm(): void {
   );
 }
 
-function showSuccess(serialNumber: string, trackingCode: string): void {
+function showSuccess(serialNumber: string, trackingCode: string, limitation: LimitationWarning | null = null): void {
   setState('done');
   const trackUrl = credentialUrl('/track', { serial: serialNumber, code: trackingCode });
   // Co-workers owed by the same employer can join this application by the share link offered here.
@@ -452,6 +470,15 @@ function showSuccess(serialNumber: string, trackingCode: string): void {
         codeBlock('apply.serial', serialNumber, 'serial-number'),
         codeBlock('apply.trackingCode', trackingCode, 'tracking-code'),
         h('p', { class: 'alert alert-warn', i18n: 'apply.successBody' }),
+        limitation
+          ? h(
+              'p',
+              { id: 'success-limitation', class: 'alert alert-info' },
+              h('strong', { i18n: `limitation.${limitation.code}`, i18nArgs: { date: limitation.expiredOn ?? limitation.expiresOn ?? '' } }),
+              ' ',
+              h('span', { i18n: 'limitation.explain' }),
+            )
+          : null,
         h('a', { id: 'track-link', class: 'btn btn-primary btn-big', attrs: { href: trackUrl }, i18n: 'apply.trackNow' }),
         collectiveBox,
         h('button', {

@@ -1,25 +1,16 @@
-/** Province → city → county → organisation, built from GET /api/public/organisations. */
+/**
+ * Where the worker worked, chosen from the GB/T 2260 lists (every province,
+ * city and district: GET /api/public/regions, the data the server checks
+ * against), then the organisation that serves that district (its own, its
+ * city's or its province's), from GET /api/public/organisations.
+ * Option values are the region names (unique among siblings); the code comes from the data.
+ */
 import { ApiError } from '../api.ts';
-import { listOrganisations, type Organisation } from '../caseApi.ts';
+import { listOrganisations, listRegions, type Organisation, type RegionNode } from '../caseApi.ts';
 import { clear, h } from '../dom.ts';
 import { bindText, type I18nKey } from '../i18n.ts';
 import { showMessage, type ErrorTarget, type Message } from '../forms/fields.ts';
-
-type Tree = Map<string, Map<string, Map<string, Organisation[]>>>;
-
-function buildTree(organisations: Organisation[]): Tree {
-  const tree: Tree = new Map();
-  for (const org of organisations) {
-    let cities = tree.get(org.province);
-    if (!cities) tree.set(org.province, (cities = new Map()));
-    let counties = cities.get(org.city);
-    if (!counties) cities.set(org.city, (counties = new Map()));
-    let orgs = counties.get(org.county);
-    if (!orgs) counties.set(org.county, (orgs = []));
-    orgs.push(org);
-  }
-  return tree;
-}
+import { serves, specificity } from '../../../server/organisations/regionRule.ts';
 
 function select(id: string, label: I18nKey): { wrap: HTMLElement; el: HTMLSelectElement } {
   const el = h('select', { id, attrs: { name: id } });
@@ -27,19 +18,16 @@ function select(id: string, label: I18nKey): { wrap: HTMLElement; el: HTMLSelect
   return { wrap, el };
 }
 
-function fill(el: HTMLSelectElement, values: { value: string; text?: string; i18n?: I18nKey }[]): void {
+function fill(el: HTMLSelectElement, values: { value: string; text: string }[]): void {
   clear(el);
   if (values.length !== 1) el.append(h('option', { attrs: { value: '', disabled: true, selected: true }, i18n: 'apply.choose' }));
-  for (const v of values) {
-    el.append(h('option', { attrs: { value: v.value }, ...(v.i18n ? { i18n: v.i18n } : { text: v.text ?? v.value }) }));
-  }
+  for (const v of values) el.append(h('option', { attrs: { value: v.value }, text: v.text }));
   if (values.length === 1) el.value = values[0]!.value;
   el.disabled = values.length === 0;
 }
 
-/** An empty city or county means the organisation sits at the level above ("本级"). */
-const LEVEL_SELF = '__self__';
-const levelOption = (value: string) => (value ? { value, text: value } : { value: LEVEL_SELF, i18n: 'apply.levelSelf' as const });
+/** "市辖区" (a municipality's districts) reads as the municipality itself. */
+const cityLabel = (node: RegionNode, province: RegionNode) => (node[1] === '市辖区' || node[1] === '县' ? province[1] : node[1]);
 
 export class RegionPicker implements ErrorTarget {
   readonly el: HTMLElement;
@@ -48,18 +36,22 @@ export class RegionPicker implements ErrorTarget {
   private readonly county = select('region-county', 'apply.county');
   private readonly org = select('organisation', 'apply.organisation');
   private readonly status: HTMLElement;
+  private readonly none: HTMLElement;
   private readonly error: HTMLElement;
-  private tree: Tree = new Map();
+  private regions: RegionNode[] = [];
   private organisations: Organisation[] = [];
 
   constructor(private readonly onChange: () => void = () => undefined) {
     this.status = h('div', { class: 'region-status', attrs: { role: 'status' } });
+    this.none = h('p', { id: 'region-none', class: 'alert alert-warn', attrs: { hidden: true }, i18n: 'apply.noOrgInRegion' });
     this.error = h('p', { class: 'field-error', attrs: { role: 'alert', hidden: true } });
     this.el = h(
       'div',
       { class: 'region-picker' },
+      h('p', { class: 'field-label', i18n: 'apply.workRegion' }),
       h('div', { class: 'region-grid' }, this.province.wrap, this.city.wrap, this.county.wrap),
       this.org.wrap,
+      this.none,
       this.status,
       this.error,
     );
@@ -74,7 +66,9 @@ export class RegionPicker implements ErrorTarget {
     clear(this.status);
     this.status.append(h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), ' ', h('span', { i18n: 'common.loading' }));
     try {
-      this.organisations = (await listOrganisations()).organisations;
+      const [regions, organisations] = await Promise.all([listRegions(), listOrganisations()]);
+      this.regions = regions.regions;
+      this.organisations = organisations.organisations;
     } catch (err) {
       clear(this.status);
       const retry = h('button', { class: 'btn btn-secondary btn-small', attrs: { type: 'button' }, i18n: 'common.retry' });
@@ -89,48 +83,68 @@ export class RegionPicker implements ErrorTarget {
       this.status.append(h('p', { class: 'alert alert-warn', i18n: 'apply.noOrganisations' }));
       return;
     }
-    this.tree = buildTree(this.organisations);
-    fill(this.province.el, [...this.tree.keys()].map(levelOption));
+    fill(this.province.el, this.regions.map((p) => ({ value: p[1], text: p[1] })));
     this.changed('province');
   }
 
-  private key(el: HTMLSelectElement): string | undefined {
-    if (el.selectedIndex < 0 || el.disabled) return undefined;
+  private chosen(el: HTMLSelectElement): string | undefined {
+    if (el.disabled || el.selectedIndex < 0) return undefined;
     const option = el.options[el.selectedIndex];
-    if (!option || option.disabled) return undefined;
-    return option.value === LEVEL_SELF ? '' : option.value;
+    return option && !option.disabled && option.value ? option.value : undefined;
+  }
+
+  private nodes() {
+    const province = this.regions.find((p) => p[1] === this.chosen(this.province.el));
+    const city = province?.[2]?.find((c) => cityLabel(c, province) === this.chosen(this.city.el));
+    const county = city?.[2]?.find((c) => c[1] === this.chosen(this.county.el));
+    return { province, city, county };
   }
 
   private changed(level: 'province' | 'city' | 'county' | 'org'): void {
     this.setError(undefined);
-    const province = this.key(this.province.el);
-    const cities = province !== undefined ? this.tree.get(province) : undefined;
-    if (level === 'province') fill(this.city.el, cities ? [...cities.keys()].map(levelOption) : []);
-    const city = this.key(this.city.el);
-    const counties = city !== undefined ? cities?.get(city) : undefined;
-    if (level === 'province' || level === 'city') fill(this.county.el, counties ? [...counties.keys()].map(levelOption) : []);
-    const county = this.key(this.county.el);
-    const orgs = county !== undefined ? counties?.get(county) : undefined;
-    if (level !== 'org') fill(this.org.el, (orgs ?? []).map((o) => ({ value: o.id, text: o.name })));
+    const { province } = this.nodes();
+    let { city } = this.nodes();
+    if (level === 'province') {
+      fill(this.city.el, (province?.[2] ?? []).map((c) => ({ value: cityLabel(c, province!), text: cityLabel(c, province!) })));
+      ({ city } = this.nodes());
+    }
+    if (level === 'province' || level === 'city') fill(this.county.el, (city?.[2] ?? []).map((c) => ({ value: c[1], text: c[1] })));
+    const code = this.regionCode();
+    if (level !== 'org') {
+      const serving = code ? this.organisations.filter((o) => serves(o.regionCode, code)) : [];
+      // The district's own organisation first, then its city's, then its province's.
+      serving.sort((a, b) => specificity(b.regionCode) - specificity(a.regionCode));
+      fill(this.org.el, serving.map((o) => ({ value: o.id, text: o.name })));
+      this.none.hidden = !code || serving.length > 0;
+    }
     this.onChange();
   }
 
-  value(): string | undefined {
-    const id = this.key(this.org.el);
-    return id || undefined;
+  /** The district's GB/T 2260 code, once a district is chosen. */
+  regionCode(): string | undefined {
+    return this.nodes().county?.[0];
   }
 
-  /** Re-selects a saved organisation once the list is loaded. */
-  restore(organisationId: string | undefined): void {
+  value(): string | undefined {
+    return this.chosen(this.org.el);
+  }
+
+  /** Re-selects a saved choice once the lists are loaded. */
+  restore(organisationId: string | undefined, regionCode?: string): void {
     const org = this.organisations.find((o) => o.id === organisationId);
-    if (!org) return;
-    this.province.el.value = org.province || LEVEL_SELF;
+    const code = regionCode ?? (org && org.regionCode.length >= 6 && !org.regionCode.endsWith('00') ? org.regionCode.slice(0, 6) : undefined);
+    if (!code) return;
+    const province = this.regions.find((p) => p[0] === code.slice(0, 2));
+    const city = province?.[2]?.find((c) => c[0] === code.slice(0, 4));
+    const county = city?.[2]?.find((c) => c[0] === code);
+    if (!province || !city || !county) return;
+    this.province.el.value = province[1];
     this.changed('province');
-    this.city.el.value = org.city || LEVEL_SELF;
+    this.city.el.value = cityLabel(city, province);
     this.changed('city');
-    this.county.el.value = org.county || LEVEL_SELF;
+    this.county.el.value = county[1];
     this.changed('county');
-    this.org.el.value = org.id;
+    if (org) this.org.el.value = org.id;
   }
 
   setError(message: Message | undefined): void {
@@ -140,7 +154,7 @@ export class RegionPicker implements ErrorTarget {
   }
 
   focus(): void {
-    const firstEmpty = [this.province, this.city, this.county, this.org].find((s) => !s.el.disabled && this.key(s.el) === undefined);
+    const firstEmpty = [this.province, this.city, this.county, this.org].find((s) => !s.el.disabled && this.chosen(s.el) === undefined);
     (firstEmpty ?? this.org).el.focus({ preventScroll: true });
   }
 }

@@ -3,6 +3,7 @@ import { createOrganisation, createStaff, listOrganisations, listStaff, setStaff
 import { clear, h } from '../dom.ts';
 import { bindText, roleKey, type I18nKey } from '../i18n.ts';
 import { errorLine, reportError, type MountedView, type ViewContext } from './common.ts';
+import { RegionCascade } from '../forms/regionCascade.ts';
 
 const ORG_KINDS = ['arbitration_commission', 'mediation_organisation'] as const;
 const STAFF_ROLES = ['clerk', 'mediator', 'arbitrator', 'admin'] as const;
@@ -37,10 +38,10 @@ export function adminView(ctx: ViewContext): MountedView {
     { id: 'org-kind' },
     ...ORG_KINDS.map((k) => h('option', { attrs: { value: k }, i18n: `org.kind.${k}` as I18nKey })),
   );
-  const orgCode = text('org-region-code', { inputmode: 'numeric', maxlength: 9, placeholder: '440305' });
-  const orgProvince = text('org-province', { maxlength: 40 });
-  const orgCity = text('org-city', { maxlength: 40 });
-  const orgCounty = text('org-county', { maxlength: 40 });
+  // The region is chosen from the GB/T 2260 lists (the server checks the code against the same data); a street code is typed.
+  const region = new RegionCascade();
+  void region.load().catch((err: unknown) => reportError(err, orgError, ctx));
+  const orgCode = text('org-region-code', { inputmode: 'numeric', maxlength: 9, placeholder: '440305001' });
   const orgStreet = text('org-street', { maxlength: 40 });
   const orgSubmit = h('button', { id: 'org-create-btn', class: 'btn btn-primary', attrs: { type: 'submit' }, i18n: 'admin.create' });
   const orgDone = h('p', { class: 'ok-text small', attrs: { role: 'status', hidden: true } });
@@ -49,11 +50,11 @@ export function adminView(ctx: ViewContext): MountedView {
     { id: 'org-form', class: 'grid-form', attrs: { novalidate: true } },
     field('org.name', orgName),
     field('org.kind', orgKind),
-    field('org.regionCode', orgCode),
-    field('org.province', orgProvince),
-    field('org.city', orgCity),
-    field('org.county', orgCounty),
+    field('org.province', region.province),
+    field('org.city', region.city),
+    field('org.county', region.county),
     field('org.street', orgStreet),
+    field('org.streetCode', orgCode),
     h('div', { class: 'field field-submit' }, orgSubmit),
   );
 
@@ -167,7 +168,7 @@ export function adminView(ctx: ViewContext): MountedView {
     event.preventDefault();
     orgError.hidden = true;
     orgDone.hidden = true;
-    const required = [orgName, orgCode, orgProvince].find((el) => !el.value.trim());
+    const required = [orgName].find((el) => !el.value.trim());
     if (required) {
       bindText(orgError, 'console.required');
       orgError.hidden = false;
@@ -179,10 +180,8 @@ export function adminView(ctx: ViewContext): MountedView {
     createOrganisation(ctx.token(), {
       name: orgName.value.trim(),
       kind: orgKind.value,
-      regionCode: orgCode.value.trim(),
-      province: orgProvince.value.trim(),
-      ...(opt(orgCity) ? { city: opt(orgCity) } : {}),
-      ...(opt(orgCounty) ? { county: opt(orgCounty) } : {}),
+      // A typed 9-digit street code under the chosen district wins; otherwise the chosen level's code.
+      regionCode: /^\d{9}$/.test(orgCode.value.trim()) ? orgCode.value.trim() : (region.value() ?? ''),
       ...(opt(orgStreet) ? { street: opt(orgStreet) } : {}),
     })
       .then((org) => {

@@ -42,6 +42,7 @@ import {
   type ViewContext,
 } from './common.ts';
 import { openDialog } from './dialog.ts';
+import { clockCell, clocksPanel } from './clocks.ts';
 import type { LiveCases } from './live.ts';
 import { sessionsPanel } from './sessions.ts';
 import { agreementsPanel } from './agreements.ts';
@@ -652,6 +653,7 @@ export function caseDetailView(opts: CaseDetailOptions): MountedView {
         disputeChip(d.disputeType),
         d.massDispute ? massBadge() : null,
         slaCell(d),
+        clockCell(d),
       ),
       h(
         'p',
@@ -674,6 +676,7 @@ export function caseDetailView(opts: CaseDetailOptions): MountedView {
     );
     clear(main);
     main.append(
+      clocksPanel(d, opts, () => void load()),
       partyBlock(d),
       claimsBlock(d),
       collective.el,

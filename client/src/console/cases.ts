@@ -4,6 +4,7 @@ import { clear, h } from '../dom.ts';
 import { bindText, statusKey } from '../i18n.ts';
 import { dateText, disputeChip, massBadge, reportError, slaCell, statusBadge, type MountedView, type ViewContext } from './common.ts';
 import type { LiveCases } from './live.ts';
+import { clockCell } from './clocks.ts';
 
 let savedFilter: CaseStatus | '' = '';
 
@@ -36,6 +37,7 @@ export function casesView(ctx: ViewContext & { live: LiveCases; onOpen: (caseId:
         h('th', { attrs: { scope: 'col' }, i18n: 'cases.col.status' }),
         h('th', { attrs: { scope: 'col' }, i18n: 'cases.col.submitted' }),
         h('th', { attrs: { scope: 'col' }, i18n: 'cases.col.sla' }),
+        h('th', { attrs: { scope: 'col' }, i18n: 'cases.col.clocks' }),
       ),
     ),
     tbody,
@@ -48,7 +50,11 @@ export function casesView(ctx: ViewContext & { live: LiveCases; onOpen: (caseId:
     const open = h('a', { class: 'case-link', attrs: { href: `#/case/${c.id}` }, text: c.serialNumber });
     const tr = h(
       'tr',
-      { class: `case-row${flash ? ' flash' : ''}`, dataset: { caseId: c.id, serial: c.serialNumber, status: c.status } },
+      {
+        // Overdue and due-soon cases stand out: a red or amber edge on the whole row.
+        class: `case-row${flash ? ' flash' : ''}${c.statutory.urgency ? ` urgent-${c.statutory.urgency}` : ''}`,
+        dataset: { caseId: c.id, serial: c.serialNumber, status: c.status, urgency: c.statutory.urgency ?? 'none' },
+      },
       h('td', { class: 'mono' }, open),
       h('td', { text: c.applicantName }),
       h('td', {}, h('span', { text: c.employerName }), c.massDispute ? ' ' : null, c.massDispute ? massBadge() : null),
@@ -56,6 +62,7 @@ export function casesView(ctx: ViewContext & { live: LiveCases; onOpen: (caseId:
       h('td', {}, statusBadge(c.status)),
       h('td', {}, dateText(c.submittedAt)),
       h('td', {}, slaCell(c)),
+      h('td', {}, clockCell(c)),
     );
     tr.addEventListener('click', (event) => {
       if ((event.target as HTMLElement).closest('a')) return;
@@ -73,7 +80,9 @@ export function casesView(ctx: ViewContext & { live: LiveCases; onOpen: (caseId:
       if (mine !== loading) return;
       clear(tbody);
       const seen = new Map<string, string>();
-      for (const c of cases) {
+      // Overdue first, then due soon, each in the server's order (newest first).
+      const rank = (c: CaseSummary) => (c.statutory.urgency === 'overdue' ? 0 : c.statutory.urgency === 'due_soon' ? 1 : 2);
+      for (const c of [...cases].sort((a, b) => rank(a) - rank(b))) {
         const changed = previous.size > 0 && previous.get(c.id) !== c.status;
         tbody.append(row(c, changed));
         seen.set(c.id, c.status);

@@ -3,6 +3,7 @@ import { getStatistics, type Statistics } from '../caseApi.ts';
 import { clear, h } from '../dom.ts';
 import { bindText, disputeKey, formatYuan, statusKey, type I18nArgs, type I18nKey } from '../i18n.ts';
 import { errorLine, reportError, type MountedView, type ViewContext } from './common.ts';
+import { compliancePanel } from './clockStats.ts';
 
 function card(label: I18nKey, value: string, opts: { id?: string; hint?: I18nKey; tone?: 'warn' } = {}): HTMLElement {
   return h(
@@ -70,6 +71,7 @@ export function statsView(ctx: ViewContext): MountedView {
         card('stats.overdue', String(s.overdue), { id: 'stat-overdue', tone: s.overdue > 0 ? 'warn' : undefined }),
       ),
       rules,
+      compliancePanel(s) ?? '',
       h(
         'div',
         { class: 'chart-grid' },

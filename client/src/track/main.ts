@@ -110,6 +110,8 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
   const timelineBox = h('div', { class: 'timeline-box' });
   // A collective dispute: the worker's own part, the share link, the agreement to consent to.
   const collectiveBox = h('div', { id: 'collective-box' });
+  // Mediation: the 15 days from receipt, and once they pass without agreement, the way to arbitration (art. 14).
+  const clockNote = h('p', { id: 'mediation-clock', attrs: { hidden: true } });
   let current: Progress = first;
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -126,6 +128,11 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
     if (dk) bindText(dispute, dk);
     else dispute.textContent = progress.disputeType;
     bindDate(submitted, progress.submittedAt);
+    const concluded = ['agreement_signed', 'rejected', 'closed', 'ruled'].includes(progress.status);
+    clockNote.hidden = concluded || !progress.mediationDueOn;
+    clockNote.className = progress.mayApplyForArbitration ? 'alert alert-warn' : 'muted small';
+    if (progress.mayApplyForArbitration) bindText(clockNote, 'track.mayArbitrate');
+    else if (progress.mediationDueOn) bindText(clockNote, 'track.mediationDue', { date: progress.mediationDueOn });
     clear(timelineBox);
     timelineBox.append(renderTimeline(progress));
     void renderCollectiveCard(collectiveBox, serialNumber, trackingCode);
@@ -169,6 +176,7 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
           h('div', {}, h('dt', { i18n: 'track.disputeType' }), dispute),
           h('div', {}, h('dt', { i18n: 'track.submittedAt' }), submitted),
         ),
+        clockNote,
         live,
       ),
       toast,

@@ -10,6 +10,8 @@ import { ApplicationBody, CounterclaimBody } from '../schemas.ts';
 const Timeline = Type.Array(Type.Object({ status: Type.String(), note: Type.Union([Type.String(), Type.Null()]), at: Type.String() }));
 export const ProgressDto = Type.Object({
   serialNumber: Type.String(),
+  mediationDueOn: Type.Union([Type.String(), Type.Null()]),
+  mayApplyForArbitration: Type.Boolean(),
   status: Type.String(),
   disputeType: Type.String(),
   organisation: Type.String(),
@@ -21,10 +23,12 @@ export const ProgressDto = Type.Object({
   ),
 });
 
+const Warning = Type.Object({ code: Type.String(), expiredOn: Type.Optional(Type.String()), expiresOn: Type.Optional(Type.String()), from: Type.String() });
 // A collective application also answers with every other worker's own tracking code.
-const Issued = Type.Object({
+const Submitted = Type.Object({
   serialNumber: Type.String(),
   trackingCode: Type.String(),
+  limitation: Type.Union([Warning, Type.Null()]),
   workers: Type.Optional(Type.Array(Type.Object({ name: Type.String(), trackingCode: Type.String() }))),
 });
 
@@ -41,16 +45,16 @@ export const applicationRoutes: FastifyPluginAsyncTypebox<{ applications: Applic
       config: { rateLimit: { max: 20, timeWindow: 60_000 } },
       schema: {
         response: {
-          201: Issued,
-          200: Issued,
+          201: Submitted,
+          200: Submitted,
         },
       },
     },
     async (request, reply) => {
       const upload = await readUpload(request, storage, { form: applicationForm });
       try {
-        const { serialNumber, trackingCode, replayed, workers } = await applications.submit(upload.value, upload.files, { ip: request.ip });
-        return reply.status(replayed ? 200 : 201).send({ serialNumber, trackingCode, ...(workers ? { workers } : {}) });
+        const { serialNumber, trackingCode, replayed, limitation, workers } = await applications.submit(upload.value, upload.files, { ip: request.ip });
+        return reply.status(replayed ? 200 : 201).send({ serialNumber, trackingCode, limitation, ...(workers ? { workers } : {}) });
       } finally {
         await upload.discard();
       }

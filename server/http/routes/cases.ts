@@ -105,6 +105,46 @@ export const caseRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cases: C
     },
   );
 
+  // The commission's approval of the one extension of the award period (调解仲裁法 art. 43), logged.
+  app.post(
+    '/api/cases/:id/award-extension',
+    {
+      schema: {
+        params: IdParams,
+        body: Type.Object(
+          {
+            days: Type.Integer({ minimum: 1, maximum: 15 }),
+            reason: Type.String({ minLength: 2, maxLength: 500 }),
+            approvedBy: Type.String({ minLength: 1, maxLength: 40 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const actor = await requireStaff(request, auth);
+      return cases.clocks.extendAward(actor, request.params.id, request.body, contextOf(request));
+    },
+  );
+
+  // A step a statutory clock waits for: the respondent served, its answer received.
+  app.post(
+    '/api/cases/:id/steps',
+    {
+      schema: {
+        params: IdParams,
+        body: Type.Object(
+          { step: Type.Union([Type.Literal('served'), Type.Literal('answered')]), at: Type.Optional(Type.String({ format: 'date-time' })) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const actor = await requireStaff(request, auth);
+      return cases.clocks.recordStep(actor, request.params.id, request.body, contextOf(request));
+    },
+  );
+
   app.post(
     '/api/cases/:id/follow-ups',
     {

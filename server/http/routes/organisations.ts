@@ -5,6 +5,8 @@ import { organisationDto, type OrganisationService } from '../../organisations/o
 import { contextOf, requireStaff } from '../auth.ts';
 import { IdParams } from '../schemas.ts';
 
+import { regionSource, regionTree } from '../../organisations/regions.ts';
+
 const Organisation = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -26,6 +28,12 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; 
     organisations: (await organisations.list()).map(organisationDto),
   }));
 
+  // Public: every province, city and district (GB/T 2260), for the pickers. The same data the server checks codes against.
+  const regions = JSON.stringify({ source: regionSource, regions: regionTree });
+  app.get('/api/public/regions', async (_request, reply) =>
+    reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'public, max-age=86400').send(regions),
+  );
+
   app.post(
     '/api/organisations',
     {
@@ -35,7 +43,8 @@ export const organisationRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; 
             name: Type.String({ minLength: 2, maxLength: 80 }),
             kind: Type.Union([Type.Literal('arbitration_commission'), Type.Literal('mediation_organisation')]),
             regionCode: Type.String({ pattern: '^\\d{6}(\\d{3})?$' }),
-            province: Type.String({ minLength: 2, maxLength: 40 }),
+            /** Optional and ignored: the names come from the code (GB/T 2260 data). */
+            province: Type.Optional(Type.String({ maxLength: 40 })),
             city: Type.Optional(Region),
             county: Type.Optional(Region),
             street: Type.Optional(Region),

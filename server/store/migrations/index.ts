@@ -9,6 +9,7 @@ import * as sessions from './0003_sessions.ts';
 import * as recordings from './0004_recordings.ts';
 import * as documents from './0005_documents.ts';
 import * as roomsOrganisation from './0006_rooms_organisation.ts';
+import * as statutoryClocks from './0020_statutory_clocks.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_users_rooms_invitations': {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '0005_documents': documents,
   '0006_rooms_organisation': roomsOrganisation,
   '0010_collective': await import('./0010_collective.ts'),
+  '0020_statutory_clocks': statutoryClocks,
 };
