@@ -27,6 +27,7 @@ import {
 import type { Db } from '../store/database.ts';
 import type { Room } from '../store/schema.ts';
 import { canHear, groupOf, mayOpen, sideOf, type AudienceMember, type PrivateTalk } from './audience.ts';
+import { ConnectionQuality, type QualityChange, type QualityReport } from './connectionQuality.ts';
 
 interface Participant extends AudienceMember {
   subject: string;
@@ -64,7 +65,8 @@ type EventKind =
   | 'floor.unmuted'
   | 'private.started'
   | 'private.ended'
-  | 'phase.changed';
+  | 'phase.changed'
+  | 'connection.quality';
 
 /** Staff in a room already passed `room:enter` for it; within the room only the role decides. */
 const staffActor = (who: { subject: string; role: SocketIdentity['role'] }): StaffActor => ({
@@ -85,6 +87,7 @@ export class LiveSession {
   private readonly talkListeners = new Set<() => void>();
   private shutDown = false;
   private openedOn: MediaRoom | undefined;
+  private readonly quality = new ConnectionQuality((change) => this.onQualityChange(change));
 
   private constructor(
     readonly room: Room,
@@ -155,6 +158,7 @@ export class LiveSession {
   /** Binds the participant to its media peer once the peer is in the room. */
   attach(participant: Participant, peer: MediaPeer): void {
     participant.peerId = peer.id;
+    this.quality.connected(participant.subject);
     peer.once('closed', () => this.onPeerClosed(participant, peer));
     // The session opens when its host arrives; from then on it is recorded, lobby included.
     if (this.media && this.openedOn !== this.media && participant.side === 'staff' && can(staffActor(participant), 'session:host')) {
@@ -362,6 +366,18 @@ export class LiveSession {
     }
   }
 
+  /** A participant's own view of its link (rate-bounded in ConnectionQuality). */
+  reportQuality(identity: SocketIdentity, report: QualityReport): boolean {
+    const participant = this.self(identity);
+    return participant.peerId !== null && this.quality.report(participant.subject, report);
+  }
+
+  /** The SFU's scores of a participant's consumer count toward its downlink quality. */
+  watchConsumer(peer: MediaPeer, consumer: types.Consumer): void {
+    const participant = this.of(peer);
+    if (participant && participant.peerId === peer.id) this.quality.watch(participant.subject, consumer);
+  }
+
   mayResume(peer: MediaPeer, producerId: string): boolean {
     const producer = peer.producers.get(producerId);
     return !(producer?.appData.source === 'mic' && this.of(peer)?.mutedByHost);
@@ -445,6 +461,7 @@ export class LiveSession {
       handRaised: p.handRaised,
       mutedByHost: p.mutedByHost,
       peerId: p.peerId,
+      quality: this.quality.levelOf(p.subject),
     };
   }
 
@@ -459,12 +476,14 @@ export class LiveSession {
     if (participant.peerId !== peer.id || this.shutDown) return;
     participant.peerId = null;
     participant.handRaised = false;
+    this.quality.disconnected(participant.subject, true);
     if (participant.presence === 'online') {
       participant.presence = 'reconnecting';
       // Someone gone longer than the grace period is shown as gone.
       participant.goneTimer = setTimeout(() => {
         if (participant.peerId !== null) return;
         participant.presence = 'gone';
+        this.quality.disconnected(participant.subject, false);
         void this.log('participant.left', participant.name, participant, { name: participant.name });
         this.changed();
       }, this.deps.graceSeconds * 1000);
@@ -476,10 +495,20 @@ export class LiveSession {
   private async onProducerCreated(producer: types.Producer<ProducerAppData>): Promise<void> {
     const owner = this.media?.peers.get(producer.appData.peerId);
     const participant = owner && this.of(owner);
+    if (participant) this.quality.watch(participant.subject, producer);
     if (owner && participant?.mutedByHost && producer.appData.source === 'mic') {
       await producer.pause().catch(() => undefined);
       owner.notify('producer:paused', { producerId: producer.id, peerId: owner.id });
     }
+  }
+
+  /** A poor or lost stretch begins or ends: into the session log, and everyone's view. */
+  private onQualityChange(change: QualityChange): void {
+    const participant = this.participants.get(change.subject);
+    if (!participant) return;
+    const detail = { name: participant.name, role: participant.role, level: change.level, source: change.source, lossPct: change.lossPct, rttMs: change.rttMs };
+    void this.log('connection.quality', participant.name, participant, detail).catch(() => undefined);
+    this.changed();
   }
 
   /** After any change: re-apply the rules to the media and tell everyone what they may now know. */
@@ -536,6 +565,7 @@ export class LiveSession {
         this.phaseStartedAt = at;
         break;
       case 'participant.left':
+      case 'connection.quality':
         break;
     }
   }
@@ -578,7 +608,7 @@ export class LiveSession {
             at,
           })
           .execute();
-        if (this.room.case_id && kind !== 'participant.joined' && kind !== 'participant.left') {
+        if (this.room.case_id && kind !== 'participant.joined' && kind !== 'participant.left' && kind !== 'connection.quality') {
           await recordAudit(trx, { actor: { kind: 'system', name: actorName }, ip: null }, {
             caseId: this.room.case_id,
             action: `session.${kind}`,
