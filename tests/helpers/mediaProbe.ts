@@ -19,6 +19,8 @@ export interface DirectionStats {
   maxFreezeS: number;
   frozenS: number;
   seconds: number;
+  /** The receiver had turned audio-only (no video expected). */
+  audioOnly: boolean;
 }
 
 /** Installs the probe (idempotent) and starts a measurement window. */
@@ -101,7 +103,7 @@ const readScript = String(async () => {
     const of = (peerId: string): DirectionStats => {
       let entry = out.get(peerId);
       if (!entry) {
-        entry = { peerId, audioConcealedPct: 0, audioFecPackets: 0, audioPacketsLost: 0, audioPacketsReceived: 0, width: 0, height: 0, fps: 0, freezes: 0, maxFreezeS: 0, frozenS: 0, seconds } as DirectionStats;
+        entry = { peerId, audioConcealedPct: 0, audioFecPackets: 0, audioPacketsLost: 0, audioPacketsReceived: 0, width: 0, height: 0, fps: 0, freezes: 0, maxFreezeS: 0, frozenS: 0, seconds, audioOnly: false } as DirectionStats;
         out.set(peerId, entry!);
       }
       return entry!;
@@ -110,29 +112,36 @@ const readScript = String(async () => {
       if (consumer.closed) continue;
       const peerId = consumer.appData.peerId;
       if (consumer.kind === 'video' && consumer.appData.source !== 'camera') continue;
+      if (consumer.kind === 'video' && (consumer as unknown as { paused: boolean }).paused) {
+        of(peerId).audioOnly = true;
+        continue;
+      }
       const report = await consumer.getStats();
       report.forEach((s: Record<string, unknown>) => {
         if (s.type !== 'inbound-rtp') return;
         const base = probe.base.get(`${peerId}|${s.kind}`) ?? { concealed: 0, total: 0, fec: 0, lost: 0, received: 0, frames: 0 };
         const entry = of(peerId);
+        // A consumer made anew in the window (after a rejoin) counts from zero.
+        const fresh = Number(s.packetsReceived ?? 0) < base.received!;
+        const delta = (value: unknown, from: number | undefined) => Number(value ?? 0) - (fresh ? 0 : from!);
         if (s.kind === 'audio') {
-          const total = Number(s.totalSamplesReceived ?? 0) - base.total!;
-          const concealed = Number(s.concealedSamples ?? 0) - base.concealed!;
+          const total = delta(s.totalSamplesReceived, base.total);
+          const concealed = delta(s.concealedSamples, base.concealed);
           entry.audioConcealedPct = total > 0 ? (100 * concealed) / total : 100;
-          entry.audioFecPackets = Number(s.fecPacketsReceived ?? 0) - base.fec!;
-          entry.audioPacketsLost = Number(s.packetsLost ?? 0) - base.lost!;
-          entry.audioPacketsReceived = Number(s.packetsReceived ?? 0) - base.received!;
+          entry.audioFecPackets = delta(s.fecPacketsReceived, base.fec);
+          entry.audioPacketsLost = delta(s.packetsLost, base.lost);
+          entry.audioPacketsReceived = delta(s.packetsReceived, base.received);
         } else {
           entry.width = Number(s.frameWidth ?? 0);
           entry.height = Number(s.frameHeight ?? 0);
-          entry.fps = (Number(s.framesDecoded ?? 0) - base.frames!) / seconds;
+          entry.fps = delta(s.framesDecoded, base.frames) / seconds;
         }
       });
     }
     const live = new Set([...(w.__yunting?.consumers.values() ?? [])].filter((c) => !c.closed && c.kind === 'video').map((c) => `${c.appData.peerId}|${c.track.id}`));
     for (const [key, watched] of probe.watched) {
       const peerId = key.split('|')[0]!;
-      if (!out.has(peerId) || !live.has(key)) continue;
+      if (!out.has(peerId) || !live.has(key) || out.get(peerId)!.audioOnly) continue;
       const entry = of(peerId);
       // Frame presentation times inside the window, with its edges as bounds.
       const times = [probe.startedAt, ...watched.frames.filter((t) => t > probe.startedAt && t <= now), now];

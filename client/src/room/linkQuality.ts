@@ -206,3 +206,24 @@ export class AudioOnlyAdvisor {
     this.sendBad = 0;
   }
 }
+
+/**
+ * On a poor link the page plays out later: audio waits long enough for the
+ * next packet's FEC and for reordered packets, video long enough for a lost
+ * packet's retransmission (one round trip to the SFU), so a lost packet costs
+ * delay instead of a freeze. A good link goes back to the browser's own
+ * (shortest) buffer.
+ */
+export function playoutDelayMs(kind: 'audio' | 'video', level: LinkQuality, rttMs: number): number | null {
+  if (level === 'good') return null;
+  return kind === 'audio' ? 150 : Math.min(800, Math.max(300, Math.round(rttMs * 1.5)));
+}
+
+export function setPlayoutDelay(receiver: RTCRtpReceiver | undefined, ms: number | null): void {
+  if (!receiver || !('jitterBufferTarget' in receiver)) return;
+  try {
+    (receiver as RTCRtpReceiver & { jitterBufferTarget: number | null }).jitterBufferTarget = ms;
+  } catch {
+    // Out of range for this engine: keep its default.
+  }
+}

@@ -74,12 +74,15 @@ export function audioSendOptions() {
   };
 }
 
-/** On a weak uplink the camera keeps its frame rate and loses resolution first (not frozen frames). */
+/**
+ * On a weak uplink the camera trades resolution and frame rate evenly
+ * ('balanced'): fewer, smaller frames rather than frozen ones.
+ */
 export async function tuneCameraSender(sender: RTCRtpSender | undefined): Promise<void> {
   if (!sender) return;
   try {
     const params = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
-    params.degradationPreference = 'maintain-framerate';
+    params.degradationPreference = 'balanced';
     await sender.setParameters(params);
   } catch {
     // Older engines refuse the field; their default (balanced) is fine.

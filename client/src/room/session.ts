@@ -21,7 +21,7 @@ import type {
 import { Emitter } from '../dom.ts';
 import type { I18nKey } from '../i18n.ts';
 import { connectSignalling, isSignallingError, request, type SignallingSocket } from '../signalling.ts';
-import { AudioOnlyAdvisor, LinkMonitor, type LinkQuality, type LinkSample } from './linkQuality.ts';
+import { AudioOnlyAdvisor, LinkMonitor, playoutDelayMs, setPlayoutDelay, type LinkQuality, type LinkSample } from './linkQuality.ts';
 import { audioSendOptions, cameraEncodings, tuneCameraSender, captureTrack, isMobile, listDevices, trackFacing, type CaptureChoice, type Facing } from './media.ts';
 
 type Transport = types.Transport;
@@ -780,6 +780,7 @@ export class RoomSession extends Emitter<SessionEvents> {
       summary.paused = info.producerPaused;
       this.consumers.set(consumer.id, consumer);
       this.consumerByProducer.set(info.producerId, consumer);
+      this.applyPlayoutDelay(consumer);
       consumer.on('transportclose', () => this.forgetConsumer(consumer));
       // Audio-only: the SFU created it paused; keep it so until the mode ends.
       if (consumer.kind === 'video' && this.audioOnly) {
@@ -802,6 +803,10 @@ export class RoomSession extends Emitter<SessionEvents> {
 
   // ------------------------------------------------------------ link quality
 
+  private applyPlayoutDelay(consumer: Consumer): void {
+    if (!consumer.closed) setPlayoutDelay(consumer.rtpReceiver, playoutDelayMs(consumer.kind, this.link.level, this.link.last?.rttMs ?? 0));
+  }
+
   private onLinkSample(sample: LinkSample, changed: boolean): void {
     this.emit('link', sample);
     if (changed) {
@@ -809,6 +814,7 @@ export class RoomSession extends Emitter<SessionEvents> {
       // Poor links ask every sender for its lowest layer; a good one goes back to what the tiles want.
       this.requestedLayer.clear();
       for (const [peerId, width] of this.tileWidths) this.setPreferredSize(peerId, width);
+      for (const consumer of this.consumers.values()) this.applyPlayoutDelay(consumer);
     }
     const now = Date.now();
     if (this.inRoom && this.socket?.connected && (changed || now - this.lastQualityReport >= QUALITY_REPORT_MS)) {
