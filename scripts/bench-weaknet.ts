@@ -88,7 +88,8 @@ async function measure(network: string, phones: { name: string; page: Page; peer
   const measured: Row[] = [];
   for (const receiver of phones) {
     for (const stats of await readProbe(receiver.page)) {
-      const sender = phones.find((p) => p.peerId === stats.peerId);
+      // The other phone (the host sends no media); after a rejoin it has a new peer id.
+      const sender = phones.find((p) => p !== receiver);
       if (!sender) continue;
       measured.push({ network, direction: `${sender.name}→${receiver.name}`, stats });
     }
