@@ -6,7 +6,9 @@
  * link settles: audio concealed %, FEC packets, received resolution and
  * frame rate, freezes (no new frame ≥ 0.6 s) and the longest, per
  * direction. Then a 5 s and a 15 s blackout inside a 20 s window, and a
- * third phone joining on the 20 % network (tap → lobby, tap → first frame).
+ * third phone joining on the 20 % network (tap → lobby, tap → first audio
+ * and first frame). The fake microphones play a speech-like signal
+ * (tests/helpers/speechWav.ts), not Chromium's beep.
  * Bounded: stops after 10 minutes. Needs root in a loopback-only namespace
  * (npm run bench:weaknet does that). Last line:
  * `concealed_pct_10=<x> max_freeze_s_10=<x> width_clean=<n> join_media_ms_20=<n>`.
@@ -14,10 +16,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildServer } from '../server/app.ts';
 import { testConfig } from '../server/config.ts';
-import { launchChromium, phoneViewport } from '../tests/helpers/browser.ts';
+import { chromiumArgs, phoneViewport } from '../tests/helpers/browser.ts';
+import { writeSpeechWav } from '../tests/helpers/speechWav.ts';
 import { readProbe, startProbe, type DirectionStats } from '../tests/helpers/mediaProbe.ts';
 import { blackout, clean, NetImpair, weakNetworks, type NetProfile } from '../tests/helpers/netImpair.ts';
 import { autoAdmittingHost } from '../tests/helpers/signallingClient.ts';
@@ -41,7 +44,13 @@ const server = await buildServer(testConfig({ dataDir, adminPassword: 'bench-pas
 const url = await server.listen();
 const httpPort = Number(new URL(url).port);
 const impair = await NetImpair.start([httpPort, rtcPort]);
-const browser: Browser = await launchChromium();
+// The phones "speak" (a speech-like signal) rather than beep: Opus codes a beep as music, without FEC.
+const speech = path.join(dataDir, 'speech.wav');
+writeSpeechWav(speech);
+const browser: Browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+  args: [...chromiumArgs, `--use-file-for-fake-audio-capture=${speech}`],
+});
 
 async function openPhone(link: string): Promise<{ page: Page; tapped: number }> {
   const context = await browser.newContext({ viewport: phoneViewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true, userAgent: phoneUserAgent });
@@ -112,7 +121,7 @@ try {
   const login = await server.auth.login('admin', 'bench-password');
   const staff = await server.auth.verifyStaff(login.token);
   const room = await server.rooms.create(staff, { title: 'weaknet', mode: 'face_to_face' });
-  const host = await autoAdmittingHost(url, login.token, room.id);
+  let host = await autoAdmittingHost(url, login.token, room.id);
   const issue = (name: string, role: 'applicant' | 'respondent' | 'applicant_agent') =>
     server.invitations.issue(staff, { roomId: room.id, displayName: name, role }, { ip: '127.0.0.1' });
   const [inviteA, inviteB] = await Promise.all([issue('phone A', 'applicant'), issue('phone B', 'respondent')]);
@@ -172,7 +181,9 @@ try {
     summary[`recover_ms_${seconds}`] = recoveredMs;
   }
 
-  // A third phone taps "join" on the 20 % network.
+  // A third phone taps "join" on the 20 % network (the mediator, whose connection the blackouts cut, is back).
+  host.close();
+  host = await autoAdmittingHost(url, login.token, room.id);
   await setNetwork(weakNetworks[3]!.profile);
   const inviteC = await issue('phone C', 'applicant_agent');
   const c = await openPhone(inviteC.url);

@@ -55,6 +55,8 @@ export class LinkMonitor {
   private goodRun = 0;
   private silentSince = 0;
   private running = false;
+  /** RTCP receiver reports seen per outgoing stream: a paused stream's last report is stale. */
+  private readonly reports = new Map<string, number>();
 
   constructor(
     private readonly sources: LinkSources,
@@ -75,6 +77,7 @@ export class LinkMonitor {
   /** A new connection: counters start over (and the level with them). */
   reset(): void {
     this.previous = undefined;
+    this.reports.clear();
     this.silentSince = 0;
     this.badRun = 0;
     this.goodRun = 0;
@@ -116,6 +119,10 @@ export class LinkMonitor {
             counters.freezeS += Number(s.totalFreezesDuration ?? 0);
           }
         } else if (s.type === 'remote-inbound-rtp') {
+          const key = String(s.ssrc ?? s.id);
+          const seen = Number(s.reportsReceived ?? 0);
+          if (seen === this.reports.get(key)) return;
+          this.reports.set(key, seen);
           uplinkLoss = Math.max(uplinkLoss, Number(s.fractionLost ?? 0));
           rtt = Math.max(rtt, Number(s.roundTripTime ?? 0) * 1000);
         } else if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
