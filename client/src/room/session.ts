@@ -815,6 +815,11 @@ export class RoomSession extends Emitter<SessionEvents> {
       this.requestedLayer.clear();
       for (const [peerId, width] of this.tileWidths) this.setPreferredSize(peerId, width);
       for (const consumer of this.consumers.values()) this.applyPlayoutDelay(consumer);
+      // A poor uplink sends only the lowest layer: fewer packets per frame, fewer frames hit by loss.
+      const camera = this.cameraProducer;
+      const layers = camera?.rtpParameters.encodings?.length ?? 0;
+      const weakUplink = sample.level !== 'good' && (sample.uplinkLossPct >= 3 || sample.rttMs >= 450);
+      if (camera && !camera.closed && layers > 1) void camera.setMaxSpatialLayer(weakUplink ? 0 : layers - 1).catch(() => undefined);
     }
     const now = Date.now();
     if (this.inRoom && this.socket?.connected && (changed || now - this.lastQualityReport >= QUALITY_REPORT_MS)) {
