@@ -155,12 +155,12 @@ export class LinkMonitor {
     };
     sample.lossPct = Math.max(sample.uplinkLossPct, sample.downlinkLossPct);
     if (disconnected) sample.level = 'lost';
+    // Frozen video counts only with some loss or delay on the link: a freeze on a clean link is a busy phone, not the network.
     else if (
       sample.uplinkLossPct >= 5 ||
       sample.downlinkLossPct >= 8 ||
       sample.rttMs >= 450 ||
-      sample.freezeS >= 1 ||
-      (expecting.video && sample.videoFps < 8)
+      (sample.freezeS >= 1 && (sample.lossPct >= 2 || sample.rttMs >= 250))
     ) {
       sample.level = 'poor';
     }
