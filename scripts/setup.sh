@@ -3,6 +3,7 @@
 #   - Debian packages that are missing (build tools and libraries for the
 #     mediasoup worker, ffmpeg, CJK fonts; with --test also Chromium),
 #   - the mediasoup worker, built from the npm tarball (cached per version),
+#   - with --test, the weak-network impairment (scripts/netimpair/, NFQUEUE),
 #   - a self-signed development certificate (phones need HTTPS for the camera),
 #   - the client bundle.
 # Usage: scripts/setup.sh [--test]
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 packages=(meson ninja-build pkg-config g++ libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev libabsl-dev
   nlohmann-json3-dev ffmpeg fonts-noto-cjk poppler-utils openssl)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium iproute2 util-linux)
+  packages+=(chromium iproute2 util-linux gcc libnetfilter-queue-dev iptables)
 fi
 
 missing=()
@@ -31,6 +32,9 @@ fi
 
 worker_bin=$(bash scripts/build-mediasoup-worker.sh | tail -n 1)
 echo "setup: mediasoup worker at $worker_bin"
+if [[ "${1:-}" == "--test" ]]; then
+  echo "setup: network impairment at $(bash scripts/netimpair/build.sh)"
+fi
 
 data_dir=${DATA_DIR:-data}
 if [[ ! -f "$data_dir/tls/cert.pem" ]]; then

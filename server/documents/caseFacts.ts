@@ -7,6 +7,7 @@
 import type { Db } from '../store/database.ts';
 import { notFound } from '../errors.ts';
 import { loadCollectiveFacts, type CollectiveFacts } from '../cases/collective/collectiveFacts.ts';
+import { qualityPeriods, type QualityPeriod } from '../sessions/connectionQuality.ts';
 
 export interface Agent {
   name: string;
@@ -26,6 +27,8 @@ export interface CaseFacts {
   session: { roomId: string; title: string; mode: 'face_to_face' | 'back_to_back' | 'hearing'; scheduledAt: string | null; startedAt: string | null; lastEventAt: string | null } | null;
   phases: { phase: string; at: string; by: string; outcome: string | null; note: string | null }[];
   attendance: { name: string; role: string; at: string; verified: boolean }[];
+  /** Stretches of poor or lost connection in the session, per participant. */
+  connection: QualityPeriod[];
   recording: { id: string; manifestSha256: string; startedAt: string; endedAt: string | null; durationSeconds: number | null } | null;
   /** A collective dispute (集体争议): every worker with its amount, and the representatives who sign. */
   collective?: CollectiveFacts | null;
@@ -95,6 +98,7 @@ export async function loadCaseFacts(db: Db, caseId: string, roomId: string | nul
       : null,
     phases,
     attendance: [...attendance.values()],
+    connection: qualityPeriods(events.map((e) => ({ kind: e.kind, at: e.at, detail: JSON.parse(e.detail) as Record<string, unknown> })), events.at(-1)?.at),
     recording:
       recording && recording.manifest_sha256
         ? { id: recording.id, manifestSha256: recording.manifest_sha256, startedAt: recording.started_at, endedAt: recording.ended_at, durationSeconds: recording.composed_duration_s }

@@ -14,6 +14,7 @@ import { recordAudit } from '../audit/auditLog.ts';
 import { chaptersFile, composeArgs, type ComposeInput } from './ffmpegArgs.ts';
 import { sha256File } from './trackRecorder.ts';
 import { hearingPhases, type HearingPhase } from '../signalling/protocol.ts';
+import { qualityPeriods } from '../sessions/connectionQuality.ts';
 
 export const phaseTitles: Record<HearingPhase, string> = {
   opening: '开庭及身份核对',
@@ -142,6 +143,15 @@ export class Composer {
         .where('kind', 'in', ['phase.changed', 'private.started', 'private.ended'])
         .orderBy('at')
         .execute();
+      // Poor or lost connections: whether a party could hear what was said (the manifest says when and who).
+      const linkEvents = await db
+        .selectFrom('session_events')
+        .select(['kind', 'detail', 'at'])
+        .where('room_id', '=', recording.room_id)
+        .where('kind', 'in', ['connection.quality', 'participant.left'])
+        .orderBy('at')
+        .execute();
+      const connectionQuality = qualityPeriods(linkEvents.map((e) => ({ kind: e.kind, at: e.at, detail: JSON.parse(e.detail) as Record<string, unknown> })), recording.ended_at);
       const timed = events.map((e) => ({ kind: e.kind, detail: JSON.parse(e.detail) as Record<string, string>, atMs: Date.parse(e.at) - startMs, at: e.at, by: e.actor_name }));
       const chapters = chaptersFrom(timed, durationSeconds * 1000, room.mode);
       const chaptersPath = path.join(directory, 'chapters.txt');
@@ -189,6 +199,7 @@ export class Composer {
             })),
         })),
         events: timed.map((e) => ({ kind: e.kind, at: e.at, by: e.by, ...e.detail })),
+        connectionQuality,
         chapters: chapters.map((c) => ({ title: c.title, startSeconds: c.startMs / 1000, endSeconds: c.endMs / 1000, confidential: c.confidential })),
         composed: { file: path.relative(recordingsDir, output), sha256: composedSha, bytes: composedBytes, durationSeconds },
       };

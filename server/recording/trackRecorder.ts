@@ -73,6 +73,9 @@ export function recorderCapabilities(caps: types.RtpCapabilities): types.RtpCapa
 
 /** At most this long between recorded video keyframes (see requestKeyFrames). */
 const KEYFRAME_SECONDS = 4;
+/** A weak sender (SFU score below WEAK_SCORE) is asked only this often: a forced keyframe costs it most. */
+const WEAK_KEYFRAME_SECONDS = 12;
+const WEAK_SCORE = 7;
 
 export class TrackRecorder {
   /** When media starts flowing to ffmpeg (the consumer is resumed): the part's time zero. */
@@ -188,7 +191,13 @@ export class TrackRecorder {
       if (seenKeyframe) clearInterval(untilFirst);
       else request();
     }, 500);
-    const periodic = setInterval(request, Math.min(this.options.segmentSeconds, KEYFRAME_SECONDS) * 1000);
+    let lastAsked = Date.now();
+    const periodic = setInterval(() => {
+      const weak = Math.min(10, ...this.options.producer.score.map((s) => s.score)) < WEAK_SCORE;
+      if (weak && Date.now() - lastAsked < WEAK_KEYFRAME_SECONDS * 1000 - 250) return;
+      lastAsked = Date.now();
+      request();
+    }, Math.min(this.options.segmentSeconds, KEYFRAME_SECONDS) * 1000);
     this.keyframeTimers.push(untilFirst, periodic);
     for (const timer of this.keyframeTimers) timer.unref();
   }

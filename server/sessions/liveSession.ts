@@ -29,6 +29,7 @@ import { canHear, groupOf, mayOpen, sideOf, type AudienceMember, type PrivateTal
 import { SerialQueue, SessionLog, type EventKind, type NewEvent } from './sessionLog.ts';
 import { newParticipant, replayEvents, type Participant } from './sessionState.ts';
 import { RecordingStatus } from './recordingStatus.ts';
+import { ConnectionQuality, type QualityChange, type QualityReport } from './connectionQuality.ts';
 
 export interface SessionDeps {
   db: Db;
@@ -69,6 +70,7 @@ export class LiveSession {
   private readonly commands = new SerialQueue();
   /** What is recorded now: reported by the session recorder, pushed to everyone in the room. */
   readonly recording: RecordingStatus;
+  private readonly quality = new ConnectionQuality((change) => this.onQualityChange(change));
 
   private constructor(
     readonly room: Room,
@@ -142,6 +144,7 @@ export class LiveSession {
     // Online again even if the stale peer this one replaced was just marked as reconnecting.
     clearTimeout(participant.goneTimer);
     participant.presence = 'online';
+    this.quality.connected(participant.subject);
     peer.once('closed', () => this.onPeerClosed(participant, peer));
     // The session opens when its host arrives; from then on it is recorded, lobby included.
     if (this.media && this.openedOn !== this.media && participant.side === 'staff' && can(staffActor(participant), 'session:host')) {
@@ -380,6 +383,18 @@ export class LiveSession {
     }
   }
 
+  /** A participant's own view of its link (rate-bounded in ConnectionQuality). */
+  reportQuality(identity: SocketIdentity, report: QualityReport): boolean {
+    const participant = this.self(identity);
+    return participant.peerId !== null && this.quality.report(participant.subject, report);
+  }
+
+  /** The SFU's scores of a participant's consumer count toward its downlink quality. */
+  watchConsumer(peer: MediaPeer, consumer: types.Consumer): void {
+    const participant = this.of(peer);
+    if (participant && participant.peerId === peer.id) this.quality.watch(participant.subject, consumer);
+  }
+
   mayResume(peer: MediaPeer, producerId: string): boolean {
     const producer = peer.producers.get(producerId);
     return !(producer?.appData.source === 'mic' && this.of(peer)?.mutedByHost);
@@ -491,6 +506,7 @@ export class LiveSession {
       handRaised: p.handRaised,
       mutedByHost: p.mutedByHost,
       peerId: p.peerId,
+      quality: this.quality.levelOf(p.subject),
     };
   }
 
@@ -505,6 +521,7 @@ export class LiveSession {
     if (participant.peerId !== peer.id || this.shutDown) return;
     participant.peerId = null;
     participant.handRaised = false;
+    this.quality.disconnected(participant.subject, true);
     if (participant.presence === 'online') {
       participant.presence = 'reconnecting';
       // Someone gone longer than the grace period is shown as gone.
@@ -515,6 +532,7 @@ export class LiveSession {
             // Presence is not rebuilt from the log (everyone is gone after a restart), so a lost entry changes no state.
             await this.record(participant.name, [{ kind: 'participant.left', subject: participant.subject, detail: { name: participant.name } }]).catch(() => undefined);
             participant.presence = 'gone';
+            this.quality.disconnected(participant.subject, false);
             this.changed();
           })
           .catch((error: unknown) => this.deps.log.error({ err: error, subject: participant.subject }, 'could not mark a participant as gone'));
@@ -527,10 +545,22 @@ export class LiveSession {
   private async onProducerCreated(producer: types.Producer<ProducerAppData>): Promise<void> {
     const owner = this.media?.peers.get(producer.appData.peerId);
     const participant = owner && this.of(owner);
+    if (participant) this.quality.watch(participant.subject, producer);
     if (owner && participant?.mutedByHost && producer.appData.source === 'mic') {
       await producer.pause().catch(() => undefined);
       owner.notify('producer:paused', { producerId: producer.id, peerId: owner.id });
     }
+  }
+
+  /** A poor or lost stretch begins or ends: into the session log (a record, not a rule: not queued), and everyone's view. */
+  private onQualityChange(change: QualityChange): void {
+    const participant = this.participants.get(change.subject);
+    if (!participant || this.shutDown) return;
+    const detail = { name: participant.name, role: participant.role, level: change.level, source: change.source, lossPct: change.lossPct, rttMs: change.rttMs };
+    this.record(participant.name, [{ kind: 'connection.quality', subject: participant.subject, detail }]).catch((error: unknown) =>
+      this.deps.log.warn({ err: error, subject: participant.subject }, 'could not log a change of connection quality'),
+    );
+    this.changed();
   }
 
   /** After any change: re-apply the rules to the media and tell everyone what they may now know. */

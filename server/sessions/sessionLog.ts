@@ -23,7 +23,8 @@ export type EventKind =
   | 'floor.unmuted'
   | 'private.started'
   | 'private.ended'
-  | 'phase.changed';
+  | 'phase.changed'
+  | 'connection.quality';
 
 export interface NewEvent {
   kind: EventKind;
@@ -93,7 +94,7 @@ export class SessionLog {
               at: ats[i]!,
             })
             .execute();
-          if (this.room.case_id && event.kind !== 'participant.joined' && event.kind !== 'participant.left') {
+          if (this.room.case_id && event.kind !== 'participant.joined' && event.kind !== 'participant.left' && event.kind !== 'connection.quality') {
             await recordAudit(trx, { actor: { kind: 'system', name: actorName }, ip: null }, {
               caseId: this.room.case_id,
               action: `session.${event.kind}`,

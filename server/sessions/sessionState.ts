@@ -94,6 +94,7 @@ export function replayEvents(events: SessionEventsTable[]): ReplayedState {
         state.phaseStartedAt = at;
         break;
       case 'participant.left':
+      case 'connection.quality':
         break;
     }
   }

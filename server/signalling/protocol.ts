@@ -139,6 +139,16 @@ export const RequestSchemas = {
   'chat:send': Type.Object({ text: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
   /** What was said and shown so far that this participant may see (after a reload or a reconnect). */
   'session:history': Type.Object({}, { additionalProperties: false }),
+  /** How this participant's own link is doing, from its getStats (at most one report a second counts). */
+  'session:quality': Type.Object(
+    {
+      level: Type.Union([Type.Literal('good'), Type.Literal('poor'), Type.Literal('lost')]),
+      lossPct: Type.Number({ minimum: 0, maximum: 100 }),
+      rttMs: Type.Number({ minimum: 0, maximum: 60_000 }),
+      freezeS: Type.Number({ minimum: 0, maximum: 600 }),
+    },
+    { additionalProperties: false },
+  ),
   'notes:get': Type.Object({}, { additionalProperties: false }),
   'notes:save': Type.Object({ text: Type.String({ maxLength: 20000 }) }, { additionalProperties: false }),
 } satisfies Record<string, TSchema>;
@@ -207,11 +217,15 @@ export interface ResponseData {
   'session:phase': Record<string, never>;
   'chat:send': ChatMessage;
   'session:history': { messages: ChatMessage[]; evidence: SharedEvidence[] };
+  'session:quality': { accepted: boolean };
   'notes:get': { text: string; updatedAt: string | null };
   'notes:save': { updatedAt: string };
 }
 
 export type Side = 'applicant' | 'respondent' | 'neutral' | 'staff';
+
+/** A participant's connection: good, poor (loss, delay or frozen video), lost (no media or no connection). */
+export type LinkQuality = 'good' | 'poor' | 'lost';
 
 export interface ParticipantView {
   id: string;
@@ -225,6 +239,8 @@ export interface ParticipantView {
   handRaised: boolean;
   mutedByHost: boolean;
   peerId: string | null;
+  /** From the participant's own reports and the SFU's scores; null while not connected to media. */
+  quality: LinkQuality | null;
 }
 
 /** What one participant knows of the session; each viewer gets their own. */

@@ -75,6 +75,13 @@ const validPayloads: ValidPayloads = {
     ),
   'chat:send': () => fc.record({ text: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }) }),
   'session:history': () => fc.constant({}),
+  'session:quality': () =>
+    fc.record({
+      level: fc.constantFrom('good' as const, 'poor' as const, 'lost' as const),
+      lossPct: fc.double({ min: 0, max: 100, noNaN: true }),
+      rttMs: fc.integer({ min: 0, max: 60_000 }),
+      freezeS: fc.integer({ min: 0, max: 600 }),
+    }),
   'notes:get': () => fc.constant({}),
   'notes:save': () => fc.record({ text: fc.string({ unit: 'grapheme', maxLength: 500 }) }),
 };

@@ -27,6 +27,7 @@ export function sampleFacts(overrides: Partial<CaseFacts> = {}): CaseFacts {
       { name: '张三', role: 'applicant', at: '2026-05-01T06:01:00.000Z', verified: true },
       { name: '王经理', role: 'respondent', at: '2026-05-01T06:02:00.000Z', verified: true },
     ],
+    connection: [{ name: '张三', role: 'applicant', level: 'poor', from: '2026-05-01T06:20:00.000Z', to: '2026-05-01T06:21:30.000Z', seconds: 90 }],
     recording: { id: '00000000-0000-4000-8000-000000000003', manifestSha256: 'a'.repeat(16) + 'b'.repeat(16) + 'c'.repeat(16) + 'd'.repeat(16), startedAt: '2026-05-01T06:03:12.000Z', endedAt: '2026-05-01T07:10:00.000Z', durationSeconds: 4008 },
     ...overrides,
   };

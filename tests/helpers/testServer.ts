@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { buildServer, type YuntingServer } from '../../server/app.ts';
-import { testConfig, type Config } from '../../server/config.ts';
+import { testConfig, type Config, type MediaConfig } from '../../server/config.ts';
 
 export const ADMIN = { username: 'admin', password: 'test-admin-password' };
 
@@ -24,7 +24,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  overrides: Partial<Omit<Config, 'media' | 'dataDir'>> & { dataDir?: string; keepData?: boolean; captureLog?: boolean } = {},
+  overrides: Partial<Omit<Config, 'media' | 'dataDir'>> & { dataDir?: string; keepData?: boolean; captureLog?: boolean; media?: Partial<MediaConfig> } = {},
 ): Promise<TestServer> {
   const { keepData = process.env.KEEP_TEST_DATA === '1', captureLog = false, ...configOverrides } = overrides;
   const dataDir = overrides.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'yunting-test-'));

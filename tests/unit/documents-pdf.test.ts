@@ -67,7 +67,7 @@ describe('documents', () => {
     const rights = flat(await pdfText(Buffer.from((await renderVersion({ kind: 'arbitration_rights', facts, terms: { ...sampleTerms(facts, 0), waiveDefencePeriod: true }, signers: ['applicant', 'respondent', 'host'], versionLabel: '第 1 版', createdAt: new Date() })).bytes)));
     for (const expected of ['劳动人事争议仲裁简易程序权利义务确认书', '独任审理', '申请回避', '自愿放弃答辩期', '仲裁员（签名）']) expect(rights, expected).toContain(expected);
     const record = flat(await pdfText(Buffer.from((await renderVersion({ kind: 'hearing_record', facts, terms: { ...sampleTerms(facts, 0), hearingNotes: '被申请人对欠薪数额无异议。' }, signers: ['applicant', 'respondent', 'host'], versionLabel: '第 1 版', createdAt: new Date() })).bytes)));
-    for (const expected of ['庭审笔录摘要', '开庭及身份核对', '2026-05-0114:05:00', '调解结案：双方当庭达成调解协议', '王经理', '已核验', '赔偿擅自离职造成的损失', '被申请人对欠薪数额无异议。']) {
+    for (const expected of ['庭审笔录摘要', '开庭及身份核对', '2026-05-0114:05:00', '调解结案：双方当庭达成调解协议', '王经理', '已核验', '赔偿擅自离职造成的损失', '被申请人对欠薪数额无异议。', '网络连接较差或中断', '网络较差', '14:20:00—2026-05-0114:21:30', '90秒']) {
       expect(record, expected).toContain(expected);
     }
   });

@@ -9,6 +9,7 @@ import { bindText, roleKey, t, type I18nKey } from '../i18n.ts';
 import { icons } from '../icons.ts';
 import type { RoomSession } from '../room/session.ts';
 import { errorText, initials, presenceKey, sideKey } from '../room/sessionText.ts';
+import { QualityBadge } from '../room/qualityView.ts';
 import type { RoomView } from '../room/view.ts';
 
 export type ParticipantAction = 'verify' | 'admit' | 'reject' | 'lowerHand' | 'mute' | 'unmute' | 'remove';
@@ -144,6 +145,10 @@ export class ParticipantsPanel {
       p.handRaised ? h('span', { class: 'pp-badge pp-hand', html: icons.hand, i18nAttrs: { title: 'room.handRaised', 'aria-label': 'room.handRaised' } }) : null,
       p.mutedByHost ? h('span', { class: 'pp-badge pp-muted', html: icons.micOff, i18nAttrs: { title: 'room.mutedByHostShort', 'aria-label': 'room.mutedByHostShort' } }) : null,
     );
+    // The host sees each party's connection (good / poor / lost) beside its name.
+    const quality = new QualityBadge('pp-quality');
+    quality.set(p.presence === 'gone' ? null : p.quality);
+    badges.append(quality.el);
     const actions = this.actionsFor(p, waiting).map((action) =>
       h('button', {
         id: `${action}-${p.id}`,
@@ -176,6 +181,7 @@ export class ParticipantsPanel {
           presence: p.presence,
           hand: String(p.handRaised),
           muted: String(p.mutedByHost),
+          quality: p.quality ?? '',
         },
       },
       media,

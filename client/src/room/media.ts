@@ -26,12 +26,67 @@ export function isWechat(): boolean {
 }
 
 export function videoConstraints(choice: CaptureChoice = {}): MediaTrackConstraints {
-  // Phones on weak links get 640x480; the top simulcast layer is then only ~900 kbps.
+  // Phones get 640×480 (two simulcast layers, top ~800 kbps); laptops 1280×720 (three).
   const size = isMobile() ? { width: { ideal: 640 }, height: { ideal: 480 } } : { width: { ideal: 1280 }, height: { ideal: 720 } };
   const constraints: MediaTrackConstraints = { ...size, frameRate: { ideal: 24, max: 30 } };
   if (choice.videoDeviceId) constraints.deviceId = { exact: choice.videoDeviceId };
   else constraints.facingMode = { ideal: choice.facing ?? 'user' };
   return constraints;
+}
+
+/**
+ * Simulcast layers that Chromium actually sends at this capture size: it
+ * sends at most two below 960×540 and three from there (a layer it will not
+ * send would only cap what receivers can ask for). Phones (640×480) send
+ * 320×240 and 640×480; laptops (1280×720) 320×180, 640×360 and 1280×720; a
+ * smaller camera one layer. Each layer has three temporal layers (L1T3), so
+ * the SFU can lower the frame rate on a weak link instead of freezing.
+ */
+export function cameraEncodings(track: MediaStreamTrack): RTCRtpEncodingParameters[] {
+  const settings = track.getSettings?.() ?? {};
+  const pixels = (settings.width ?? 640) * (settings.height ?? 480);
+  if (pixels >= 960 * 540) {
+    return [
+      { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+      { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+      { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+    ];
+  }
+  if (pixels >= 480 * 270) {
+    return [
+      { scaleResolutionDownBy: 2, maxBitrate: 200_000 },
+      { scaleResolutionDownBy: 1, maxBitrate: 800_000 },
+    ];
+  }
+  return [{ maxBitrate: 300_000 }];
+}
+
+/**
+ * The microphone goes first on a short link: Opus with in-band FEC (the
+ * encoder adds it as soon as the SFU reports loss) and DTX, up to 40 kbps so
+ * FEC has room next to speech, and the highest sender priority, so the
+ * browser's bandwidth allocation starves video before audio.
+ */
+export function audioSendOptions() {
+  return {
+    encodings: [{ priority: 'high' as const, networkPriority: 'high' as const, maxBitrate: 40_000 }],
+    codecOptions: { opusStereo: false, opusDtx: true, opusFec: true, opusMaxAverageBitrate: 40_000 },
+  };
+}
+
+/**
+ * On a weak uplink the camera trades resolution and frame rate evenly
+ * ('balanced'): fewer, smaller frames rather than frozen ones.
+ */
+export async function tuneCameraSender(sender: RTCRtpSender | undefined): Promise<void> {
+  if (!sender) return;
+  try {
+    const params = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
+    params.degradationPreference = 'balanced';
+    await sender.setParameters(params);
+  } catch {
+    // Older engines refuse the field; their default (balanced) is fine.
+  }
 }
 
 export function audioConstraints(choice: CaptureChoice = {}): MediaTrackConstraints {

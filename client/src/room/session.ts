@@ -22,7 +22,8 @@ import type {
 import { Emitter } from '../dom.ts';
 import type { I18nKey } from '../i18n.ts';
 import { connectSignalling, isSignallingError, request, type SignallingSocket } from '../signalling.ts';
-import { captureTrack, isMobile, listDevices, trackFacing, type CaptureChoice, type Facing } from './media.ts';
+import { AudioOnlyAdvisor, LinkMonitor, playoutDelayMs, setPlayoutDelay, type LinkQuality, type LinkSample } from './linkQuality.ts';
+import { audioSendOptions, cameraEncodings, tuneCameraSender, captureTrack, isMobile, listDevices, trackFacing, type CaptureChoice, type Facing } from './media.ts';
 
 type Transport = types.Transport;
 type Producer = types.Producer;
@@ -63,6 +64,10 @@ export interface LocalView {
   mutedByHost: boolean;
   /** Weak-network mode: no remote video is received and our camera is not sent. */
   audioOnly: boolean;
+  /** The page turned audio-only by itself because the link could not carry video. */
+  autoAudioOnly: boolean;
+  /** Our own link, from getStats (see linkQuality.ts). */
+  quality: LinkQuality;
   screenTrack?: MediaStreamTrack;
 }
 
@@ -97,6 +102,8 @@ export type SessionEvents = {
   recording: [state: RecordingState];
   chat: [message: ChatMessage];
   evidence: [evidence: SharedEvidence];
+  /** Every 2 s: how our own link is doing. */
+  link: [sample: LinkSample];
 };
 
 export interface SessionOptions {
@@ -125,11 +132,8 @@ class StaleError extends Error {
 }
 
 const ICE_RECOVERY_MS = 10_000;
-const SIMULCAST_ENCODINGS: types.RtpEncodingParameters[] = [
-  { scaleResolutionDownBy: 4, maxBitrate: 100_000 },
-  { scaleResolutionDownBy: 2, maxBitrate: 300_000 },
-  { scaleResolutionDownBy: 1, maxBitrate: 900_000 },
-];
+/** Our link's level goes to the server on every change and at least this often. */
+const QUALITY_REPORT_MS = 10_000;
 
 export class RoomSession extends Emitter<SessionEvents> {
   device?: Device;
@@ -168,6 +172,26 @@ export class RoomSession extends Emitter<SessionEvents> {
   private screenProducer?: Producer;
   private screenTrack?: MediaStreamTrack;
   private audioOnly = false;
+  private autoAudioOnly = false;
+  private readonly tileWidths = new Map<string, number>();
+  private readonly advisor = new AudioOnlyAdvisor();
+  private lastQualityReport = 0;
+  private readonly link = new LinkMonitor(
+    {
+      transports: () => [this.recvTransport, this.sendTransport].filter((t): t is Transport => !!t && !t.closed),
+      expecting: () => {
+        const live = [...this.peers.values()].flatMap((peer) =>
+          [...peer.producers.values()].filter((p) => {
+            const consumer = this.consumerByProducer.get(p.id);
+            return !p.paused && !!consumer && !consumer.closed && !consumer.paused;
+          }),
+        );
+        return { audio: live.some((p) => p.kind === 'audio'), video: live.some((p) => p.kind === 'video' && p.source === 'camera') };
+      },
+      connected: () => !!this.socket?.connected && this.state !== 'reconnecting',
+    },
+    (sample, changed) => this.onLinkSample(sample, changed),
+  );
 
   private epoch = 0;
   private inRoom = false;
@@ -199,6 +223,7 @@ export class RoomSession extends Emitter<SessionEvents> {
 
   start(): void {
     if (this.socket) return;
+    this.link.start();
     this.emit('state', 'joining', {});
     this.emitLocal();
     void this.refreshCameraCount();
@@ -221,6 +246,8 @@ export class RoomSession extends Emitter<SessionEvents> {
       canSwitchCamera: this.cameraCount > 1 || (isMobile() && !!this.videoTrack),
       mutedByHost: !!this.snapshot?.you.mutedByHost,
       audioOnly: this.audioOnly,
+      autoAudioOnly: this.autoAudioOnly,
+      quality: this.link.level,
       screenTrack: this.screenProducer && !this.screenProducer.closed ? this.screenTrack : undefined,
     };
   }
@@ -261,9 +288,11 @@ export class RoomSession extends Emitter<SessionEvents> {
    * Weak networks: pause every remote video in the SFU (nothing is sent to
    * us) and stop sending our camera; turning it off restores both.
    */
-  async setAudioOnly(on: boolean): Promise<void> {
+  async setAudioOnly(on: boolean, auto = false): Promise<void> {
     if (this.ended || this.audioOnly === on) return;
     this.audioOnly = on;
+    this.autoAudioOnly = on && auto;
+    this.advisor.reset();
     if (this.videoTrack) this.videoTrack.enabled = !on && !this.cameraOff;
     this.emitLocal();
     const videos = [...this.consumers.values()].filter((c) => c.kind === 'video' && !c.closed);
@@ -411,14 +440,17 @@ export class RoomSession extends Emitter<SessionEvents> {
 
   /** Asks the SFU for a simulcast layer that fits how large the tile is drawn. */
   setPreferredSize(peerId: string, cssWidth: number): void {
+    this.tileWidths.set(peerId, cssWidth);
     const peer = this.peers.get(peerId);
     if (!peer || !this.socket?.connected) return;
     for (const summary of peer.producers.values()) {
       if (summary.source !== 'camera' && summary.source !== 'screen') continue;
       const consumer = this.consumerByProducer.get(summary.id);
       if (!consumer || consumer.appData.type !== 'simulcast') continue;
+      // The SFU clamps to the sender's top layer and, below that, to what our link's estimate carries:
+      // a tile drawn wider than a thumbnail asks for the sender's full resolution; a poor link the lowest.
       const scaled = cssWidth * Math.min(window.devicePixelRatio || 1, 2);
-      const layer = scaled < 320 ? 0 : scaled < 700 ? 1 : 2;
+      const layer = this.link.level !== 'good' || scaled < 240 ? 0 : 3;
       if (this.requestedLayer.get(consumer.id) === layer) continue;
       this.requestedLayer.set(consumer.id, layer);
       this.req('consumer:setLayers', { consumerId: consumer.id, spatialLayer: layer }).catch(() =>
@@ -700,20 +732,13 @@ export class RoomSession extends Emitter<SessionEvents> {
     try {
       let producer: Producer;
       if (source === 'mic') {
-        producer = await transport.produce({
-          track,
-          stopTracks: false,
-          codecOptions: { opusStereo: false, opusDtx: true, opusFec: true },
-          appData: { source },
-        });
+        producer = await transport.produce({ track, stopTracks: false, ...audioSendOptions(), appData: { source } });
       } else {
         const vp8 = this.device?.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
         producer = await transport.produce({
           track,
           stopTracks: false,
-          ...(vp8
-            ? { codec: vp8, encodings: SIMULCAST_ENCODINGS.map((e) => ({ ...e })) }
-            : { encodings: [{ maxBitrate: 900_000 }] }),
+          ...(vp8 ? { codec: vp8, encodings: cameraEncodings(track) } : { encodings: [{ maxBitrate: 900_000 }] }),
           codecOptions: { videoGoogleStartBitrate: 600 },
           appData: { source },
         });
@@ -725,6 +750,7 @@ export class RoomSession extends Emitter<SessionEvents> {
       this.producers.set(producer.id, producer);
       if (source === 'mic') this.micProducer = producer;
       else this.cameraProducer = producer;
+      if (source === 'camera') void tuneCameraSender(producer.rtpSender);
       producer.on('trackended', () => void this.onTrackEnded(source === 'mic' ? 'audio' : 'video'));
       producer.on('transportclose', () => this.forgetOwnProducer(producer.id));
       if (paused) await this.syncPause(producer, true);
@@ -762,6 +788,7 @@ export class RoomSession extends Emitter<SessionEvents> {
       summary.paused = info.producerPaused;
       this.consumers.set(consumer.id, consumer);
       this.consumerByProducer.set(info.producerId, consumer);
+      this.applyPlayoutDelay(consumer);
       consumer.on('transportclose', () => this.forgetConsumer(consumer));
       // Audio-only: the SFU created it paused; keep it so until the mode ends.
       if (consumer.kind === 'video' && this.audioOnly) {
@@ -779,6 +806,41 @@ export class RoomSession extends Emitter<SessionEvents> {
       if (epoch === this.epoch) console.warn('[yunting] consume failed', err);
     } finally {
       this.consuming.delete(producer.id);
+    }
+  }
+
+  // ------------------------------------------------------------ link quality
+
+  private applyPlayoutDelay(consumer: Consumer): void {
+    if (!consumer.closed) setPlayoutDelay(consumer.rtpReceiver, playoutDelayMs(consumer.kind, this.link.level, this.link.last?.rttMs ?? 0));
+  }
+
+  private onLinkSample(sample: LinkSample, changed: boolean): void {
+    this.emit('link', sample);
+    if (changed) {
+      this.emitLocal();
+      // Poor links ask every sender for its lowest layer; a good one goes back to what the tiles want.
+      this.requestedLayer.clear();
+      for (const [peerId, width] of this.tileWidths) this.setPreferredSize(peerId, width);
+      for (const consumer of this.consumers.values()) this.applyPlayoutDelay(consumer);
+      // A poor uplink sends only the lowest layer: fewer packets per frame, fewer frames hit by loss.
+      const camera = this.cameraProducer;
+      const layers = camera?.rtpParameters.encodings?.length ?? 0;
+      const weakUplink = sample.level !== 'good' && (sample.uplinkLossPct >= 3 || sample.rttMs >= 450);
+      if (camera && !camera.closed && layers > 1) void camera.setMaxSpatialLayer(weakUplink ? 0 : layers - 1).catch(() => undefined);
+    }
+    const now = Date.now();
+    if (this.inRoom && this.socket?.connected && (changed || now - this.lastQualityReport >= QUALITY_REPORT_MS)) {
+      this.lastQualityReport = now;
+      const { level, lossPct, rttMs, freezeS } = sample;
+      this.req('session:quality', { level, lossPct: Math.min(100, lossPct), rttMs: Math.min(60_000, rttMs), freezeS: Math.min(600, freezeS) }).catch(() => {
+        this.lastQualityReport = 0;
+      });
+    }
+    const advice = this.advisor.advise(sample);
+    if (!this.audioOnly && this.inRoom && (advice.receive || advice.send)) {
+      void this.setAudioOnly(true, true);
+      this.emit('notice', 'room.autoAudioOnly');
     }
   }
 
@@ -975,6 +1037,7 @@ export class RoomSession extends Emitter<SessionEvents> {
     if (!peer) return;
     for (const id of peer.producers.keys()) this.dropProducerConsumer(id);
     this.peers.delete(peerId);
+    this.tileWidths.delete(peerId);
     this.emit('peerLeft', peerId);
   }
 
@@ -1071,6 +1134,7 @@ export class RoomSession extends Emitter<SessionEvents> {
   /** Drops all media objects of the current attempt; local capture tracks survive. */
   private teardown(): void {
     this.inRoom = false;
+    this.link.reset();
     for (const timer of this.iceTimers.values()) clearTimeout(timer);
     this.iceTimers.clear();
     this.resolveRecv?.(undefined);
@@ -1101,6 +1165,7 @@ export class RoomSession extends Emitter<SessionEvents> {
 
   private shutdown(): void {
     this.epoch++;
+    this.link.stop();
     clearTimeout(this.retryTimer);
     this.teardown();
     navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);

@@ -6,6 +6,7 @@ import { icons } from '../icons.ts';
 import type { LocalView, PeerView, RoomSession, SessionState } from './session.ts';
 import { initials, presenceKey } from './sessionText.ts';
 import { recordingBadge } from './recordingBadge.ts';
+import { audioOnlyOffer, QualityBadge } from './qualityView.ts';
 
 export type RoomLayout = 'phone' | 'console';
 
@@ -62,8 +63,10 @@ class Tile {
   private readonly mic = h('span', { class: 'tile-mic', html: icons.micOff });
   private readonly hand = h('span', { class: 'tile-hand', html: icons.hand, attrs: { hidden: true } });
   private readonly status = h('span', { class: 'tile-status', attrs: { hidden: true } });
+  readonly quality: QualityBadge;
 
   constructor(attrs: Record<string, string>, self: boolean) {
+    this.quality = new QualityBadge(self ? 'self-quality' : 'quality');
     bindAttrs(this.mic, { 'aria-label': 'room.micMuted', title: 'room.micMuted' });
     this.mic.setAttribute('role', 'img');
     bindAttrs(this.hand, { 'aria-label': 'room.handRaised', title: 'room.handRaised' });
@@ -74,7 +77,7 @@ class Tile {
       this.video,
       this.screen,
       h('div', { class: 'tile-placeholder' }, this.avatar),
-      h('div', { class: 'tile-badges' }, this.hand, this.status),
+      h('div', { class: 'tile-badges' }, this.hand, this.status, this.quality.el),
       h('div', { class: 'tile-label' }, this.mic, this.name, this.role),
     );
   }
@@ -126,6 +129,7 @@ export class RoomView {
   private readonly grid: HTMLElement;
   private readonly waiting: HTMLElement;
   private readonly banner: HTMLElement;
+  private readonly audioOnlyOffer = audioOnlyOffer(() => void this.session.setAudioOnly(false));
   private readonly toast: HTMLElement;
   private readonly count: HTMLElement;
   private readonly audioSink: HTMLElement;
@@ -209,7 +213,7 @@ export class RoomView {
       this.buttons.leave,
     );
 
-    const main = h('div', { class: 'room-main' }, this.stage, ...(opts.overlays ?? []), this.banner, this.toast, this.tapToPlay);
+    const main = h('div', { class: 'room-main' }, this.stage, ...(opts.overlays ?? []), this.banner, this.audioOnlyOffer.el, this.toast, this.tapToPlay);
     const subheader = opts.subheader?.length ? h('div', { class: 'room-subheader' }, ...opts.subheader) : null;
     if (opts.layout === 'console' && opts.sidebar) {
       this.el = h(
@@ -329,6 +333,7 @@ export class RoomView {
         mutedByHost: participant.mutedByHost,
         note: outside ? 'room.outsideTalk' : undefined,
       });
+      tile.quality.set(participant.quality);
     }
     const lobby = this.hideLobbyPeers && !!participant && !participant.admitted;
     if (tile.el.hidden !== lobby) {
@@ -356,6 +361,8 @@ export class RoomView {
   }
 
   private onLocal(local: LocalView): void {
+    this.selfTile.quality.set(local.peerId ? local.quality : null);
+    this.audioOnlyOffer.show(local.autoAudioOnly);
     this.selfTile.update({
       displayName: local.displayName,
       role: local.role,

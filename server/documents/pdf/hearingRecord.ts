@@ -37,6 +37,30 @@ export function hearingRecord(facts: CaseFacts, terms: Terms, signers: readonly 
       rows: facts.attendance.map((a) => [a.name, roleNames[a.role] ?? a.role, beijingTime(a.at), a.verified ? '已核验' : '—']),
     });
 
+  // Whether each party could hear and be heard: every poor or lost stretch of its connection.
+  if (facts.connection.length > 0) {
+    blocks.push({ type: 'paragraph', indent: true, text: '庭审期间网络连接较差或中断的情况（据平台记录）：' });
+    blocks.push({
+      type: 'table',
+      columns: [
+        { title: '姓名', width: 0.24 },
+        { title: '身份', width: 0.2 },
+        { title: '情况', width: 0.16 },
+        { title: '起止时间', width: 0.28 },
+        { title: '时长', width: 0.12, align: 'center' },
+      ],
+      rows: facts.connection.map((c) => [
+        c.name,
+        roleNames[c.role] ?? c.role,
+        c.level === 'lost' ? '连接中断' : '网络较差',
+        `${beijingTime(c.from)}—${c.to ? beijingTime(c.to) : '结束'}`,
+        c.seconds === null ? '—' : `${Math.round(c.seconds)} 秒`,
+      ]),
+    });
+  } else if (facts.session) {
+    blocks.push({ type: 'note', text: '（平台未记录网络较差或中断的情况）' });
+  }
+
   blocks.push({ type: 'heading', text: '二、庭审经过' });
   if (facts.phases.length === 0) blocks.push({ type: 'note', text: '（本次庭审未记录阶段）' });
   else

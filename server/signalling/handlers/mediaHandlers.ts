@@ -125,7 +125,11 @@ export function mediaHandlers(
 
     'consumer:create': async ({ producerId }) => {
       const { room, peer } = joined();
-      return room.consume(peer, producerId);
+      const info = await room.consume(peer, producerId);
+      // Its SFU score is the receiver's downlink, one input to its connection quality.
+      const consumer = peer.consumers.get(info.id);
+      if (consumer) (await sessions.get(identity.roomId)).watchConsumer(peer, consumer);
+      return info;
     },
 
     'consumer:resume': async ({ consumerId }) => {

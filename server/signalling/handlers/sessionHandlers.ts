@@ -30,6 +30,7 @@ export function sessionHandlers(socket: YuntingSocket, { sessions, db }: { sessi
     'session:phase': async ({ phase, outcome, note }) => ((await (await session()).setPhase(identity, phase, outcome, note)), {}),
     'chat:send': async ({ text }) => (await session()).chat(identity, text),
     'session:history': async () => (await session()).history(identity),
+    'session:quality': async (report) => ({ accepted: (await session()).reportQuality(identity, report) }),
     'notes:get': async () => {
       const row = await db
         .selectFrom('host_notes')
