@@ -35,6 +35,7 @@ const texts = {
   INVALID_PHONE: { zh: (f: string) => `「${f}」不是有效的电话号码`, en: (f: string) => `The ${f} is not a valid phone number` },
   INVALID_AMOUNT: { zh: () => '请求金额不能为负数，最多两位小数（非金钱请求填0）', en: () => 'Amounts cannot be negative and have at most two decimals (0 for claims without money)' },
   UNKNOWN_REGION: { zh: () => '请选择受理地区', en: () => 'Please choose a region' },
+  UNKNOWN_MEDIATOR: { zh: () => '所选调解员或仲裁员不属于该机构或已停用，请重新选择', en: () => 'The chosen mediator or arbitrator is not with this organisation; please choose again' },
   DUPLICATE_APPLICATION: {
     zh: (serial: string) => `您已就同一争议提交过申请（流水号 ${serial}），请勿重复提交`,
     en: (serial: string) => `You already applied about this dispute (serial number ${serial})`,

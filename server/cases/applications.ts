@@ -3,6 +3,7 @@
  * files back: checked field by field in the page's language, stored in one
  * transaction with its evidence, or not at all.
  */
+import { checkPreference } from '../organisations/staffProfiles.ts';
 import { randomUUID } from 'node:crypto';
 import { LocalizedError } from '../errors.ts';
 import type { Db } from '../store/database.ts';
@@ -29,6 +30,8 @@ export interface ApplicationInput {
   applicant: { name: string; idNumber: string; phone: string; address: string; agent?: { name: string; phone: string } | undefined };
   employer: { name: string; creditCode: string; address: string; contact: string };
   claims: ClaimInput[];
+  /** The mediator or arbitrator the applicant would like (optional; the clerk decides). */
+  preferredStaffId?: string | undefined;
 }
 
 export interface CounterclaimInput {
@@ -77,6 +80,7 @@ export class ApplicationService {
     checkApplication(input);
     const organisation = await this.db.selectFrom('organisations').selectAll().where('id', '=', input.organisationId).executeTakeFirst();
     if (!organisation) throw new LocalizedError('UNKNOWN_REGION', '', 400, 'organisationId');
+    if (input.preferredStaffId) await checkPreference(this.db, organisation.id, input.preferredStaffId);
 
     const idNumber = input.applicant.idNumber.toUpperCase();
     const creditCode = input.employer.creditCode.toUpperCase();
@@ -134,6 +138,7 @@ export class ApplicationService {
           accepted_at: null,
           closed_at: null,
           submitter_ip: context.ip,
+          preferred_staff_id: input.preferredStaffId ?? null,
         };
         await trx.insertInto('cases').values(row).execute();
         await insertClaims(trx, caseId, 'applicant', input.claims, now);

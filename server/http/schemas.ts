@@ -51,6 +51,7 @@ export const ApplicationBody = Type.Object(
       { additionalProperties: false },
     ),
     claims: Type.Array(Claim, { minItems: 1, maxItems: 20 }),
+    preferredStaffId: Type.Optional(Uuid),
   },
   { additionalProperties: false },
 );
