@@ -50,6 +50,7 @@ export interface ApplicationBody {
   applicant: { name: string; idNumber: string; phone: string; address: string; agent?: AgentInput };
   employer: { name: string; creditCode: string; address: string; contact: string };
   claims: ClaimInput[];
+  preferredStaffId?: string;
 }
 
 /** Matches CounterclaimBody in server/http/schemas.ts. */

@@ -111,10 +111,12 @@ export class StaffProfiles {
     return rows.map((row) => ({ ...publicProfile(row), ratingAverage: stats.get(row.id)?.average ?? null, ratingCount: stats.get(row.id)?.count ?? 0 }));
   }
 
-  /** Staff screen: the hosts of the actor's organisation (every organisation's, for the platform admin) with their ratings. */
+  /** Staff screen: the hosts of the actor's organisation (every organisation's, for the platform admin; only themself, for a host) with their ratings. */
   async staffList(actor: StaffActor): Promise<(RatedProfile & { organisationId: string | null; disabled: boolean })[]> {
     let query = this.db.selectFrom('users').select([...this.columns, 'organisation_id', 'disabled']).where('role', 'in', hostRoles).orderBy('display_name');
     if (actor.organisationId) query = query.where('organisation_id', '=', actor.organisationId);
+    // A mediator or arbitrator sees their own profile only; admins and clerks see all of the organisation's.
+    if (actor.role === 'mediator' || actor.role === 'arbitrator') query = query.where('id', '=', actor.userId);
     const rows = await query.execute();
     const rated = await this.rated(rows);
     return rated.map((r, i) => ({ ...r, organisationId: rows[i]!.organisation_id, disabled: rows[i]!.disabled === 1 }));

@@ -13,6 +13,8 @@ import { field, FormErrors, input, section, showMessage, textarea, type ErrorTar
 import { bootPage, codeBlock, debounce, IdempotencyKey, readStored, writeStored } from '../forms/page.ts';
 import { checkCreditCode, checkIdNumber, checkPhone, normaliseCode, normalisePhone } from '../forms/validators.ts';
 import { RegionPicker } from './regions.ts';
+import { MediatorChoice } from './mediatorChoice.ts';
+import '../seal/strings.ts';
 import { credentialUrl } from '../pageParams.ts';
 
 const DRAFT_KEY = 'yunting.apply.draft';
@@ -30,6 +32,7 @@ interface Draft {
   facts: string;
   claims: ClaimDraft[];
   organisationId?: string;
+  preferredStaffId?: string | undefined;
 }
 
 function setState(state: 'form' | 'sending' | 'done'): void {
@@ -157,7 +160,11 @@ function showForm(): void {
   facts.el.append(factsCount);
   const claims = new ClaimsEditor(saveDraft);
   const evidence = new EvidencePicker();
-  const region = new RegionPicker(saveDraft);
+  const mediators = new MediatorChoice(saveDraft);
+  const region = new RegionPicker(() => {
+    saveDraft();
+    void mediators.load(region.value());
+  });
 
   const declare = h('input', { id: 'declare', attrs: { type: 'checkbox', name: 'declare' } });
   const declareError = h('p', { class: 'field-error', attrs: { role: 'alert', hidden: true } });
@@ -193,6 +200,7 @@ function showForm(): void {
     ['claims', claims],
     ['evidence', evidence],
     ['organisationId', region],
+    ['preferredStaffId', mediators],
     ['declare', declareTarget],
   ];
   for (const [path, target] of fields) errors.register(path, target);
@@ -219,7 +227,7 @@ function showForm(): void {
     section('apply.facts', facts.el),
     section('claims.title', claims.el),
     section('evidence.title', evidence.el),
-    section('apply.region', region.el),
+    section('apply.region', region.el, mediators.el),
     declareBox,
     duplicate,
     general,
@@ -243,6 +251,7 @@ function showForm(): void {
       facts: facts.control.value,
       claims: claims.draft(),
       organisationId: region.value(),
+      preferredStaffId: mediators.value(),
     };
   }
 
@@ -282,6 +291,7 @@ function showForm(): void {
     draftNote.hidden = false;
   }
   countFacts();
+  mediators.restore(draft?.preferredStaffId);
   void region.load().then(() => region.restore(draft?.organisationId));
 
   /** Checks every field in page order; returns the body, or marks problems and returns the first one's element. */
@@ -344,6 +354,7 @@ function showForm(): void {
         applicant: { name: applicantName, idNumber: id, phone: tel, address: applicantAddress, ...(agent ? { agent } : {}) },
         employer: { name: employer, creditCode: code, address: employerAddr, contact },
         claims: claimList,
+        ...(mediators.value() ? { preferredStaffId: mediators.value()! } : {}),
       },
     };
   }
