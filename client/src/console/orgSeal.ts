@@ -24,12 +24,14 @@ export function sealPanel(ctx: ViewContext, organisations: () => Organisation[])
   const sealButton = h('button', { id: 'seal-upload-btn', class: 'btn btn-primary', attrs: { type: 'button' }, i18n: k('seal.upload') });
   const sealDone = h('p', { id: 'seal-done', class: 'ok-text small', attrs: { role: 'status', hidden: true } });
   const sealError = errorLine();
+  sealError.id = 'seal-error';
   const certBox = h('div', { id: 'cert-current', class: 'cert-current' });
   const certFile = h('input', { id: 'cert-file', attrs: { type: 'file', accept: '.p12,.pfx,application/x-pkcs12' } });
   const certPassword = h('input', { id: 'cert-password', attrs: { type: 'password', autocomplete: 'off', maxlength: 200 } });
   const certButton = h('button', { id: 'cert-upload-btn', class: 'btn btn-primary', attrs: { type: 'button' }, i18n: k('seal.certUpload') });
   const certDone = h('p', { id: 'cert-done', class: 'ok-text small', attrs: { role: 'status', hidden: true } });
   const certError = errorLine();
+  certError.id = 'cert-error';
 
   const field = (label: Parameters<typeof k>[0], control: HTMLElement) => h('label', { class: 'field' }, h('span', { class: 'field-label', i18n: k(label) }), control);
 
