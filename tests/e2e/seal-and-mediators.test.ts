@@ -86,7 +86,7 @@ describe('seal upload and mediator preference', () => {
     await admin.setInputFiles('#seal-file', { name: 'seal.png', mimeType: 'image/png', buffer: Buffer.from('GIF89a not a png at all, but long enough to look like a file to the server') });
     await admin.click('#seal-upload-btn');
     await admin.waitForSelector('#seal-error:not([hidden])');
-    expect(await admin.textContent('#seal-error')).toContain('not a PNG');
+    expect(await admin.textContent('#seal-error')).toContain('印章图像不是可用的 PNG 文件');
     expect(await admin.locator('#seal-image').count()).toBe(1);
     await admin.setInputFiles('#cert-file', { name: 'org.p12', mimeType: 'application/x-pkcs12', buffer: makeDevelopmentP12('cert-password-1', { commonName: 'Nanshan Mediation Centre' }) });
     await admin.fill('#cert-password', 'cert-password-1');

@@ -9,8 +9,17 @@ import type { Organisation } from '../caseApi.ts';
 import { clear, h } from '../dom.ts';
 import { bindText, formatDate } from '../i18n.ts';
 import { fileBase64, sealImageUrl, sealStatus, uploadCertificate, uploadSeal, type SealStatus } from '../seal/api.ts';
-import { k } from '../seal/strings.ts';
-import { errorLine, reportError, type ViewContext } from './common.ts';
+import { codedError, k } from '../seal/strings.ts';
+import { errorLine, reportError as reportAny, type ViewContext } from './common.ts';
+
+/** Our upload refusals in the page's language; everything else as the console shows it. */
+function reportError(err: unknown, target: HTMLElement, ctx: ViewContext): void {
+  const text = codedError(err);
+  if (!text) return void reportAny(err, target, ctx);
+  delete target.dataset.i18n;
+  target.textContent = text;
+  target.hidden = false;
+}
 
 export function sealPanel(ctx: ViewContext, organisations: () => Organisation[]): { el: HTMLElement; refresh(): void; destroy(): void } {
   const me = ctx.staff()?.user;

@@ -6,8 +6,17 @@
 import { clear, h } from '../dom.ts';
 import { bindText, roleKey, t } from '../i18n.ts';
 import { fileBase64, staffProfiles, updateProfile, type RatedProfile } from '../seal/api.ts';
-import { k } from '../seal/strings.ts';
-import { errorLine, reportError, type MountedView, type ViewContext } from './common.ts';
+import { codedError, k } from '../seal/strings.ts';
+import { errorLine, reportError as reportAny, type MountedView, type ViewContext } from './common.ts';
+
+/** Our upload refusals in the page's language; everything else as the console shows it. */
+function reportError(err: unknown, target: HTMLElement, ctx: ViewContext): void {
+  const text = codedError(err);
+  if (!text) return void reportAny(err, target, ctx);
+  delete target.dataset.i18n;
+  target.textContent = text;
+  target.hidden = false;
+}
 
 export function ratingText(p: { ratingAverage: number | null; ratingCount: number }): string {
   return p.ratingAverage === null ? t(k('prof.noRating')) : t(k('prof.ratingValue'), { avg: p.ratingAverage.toFixed(1), n: p.ratingCount });

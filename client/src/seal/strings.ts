@@ -4,7 +4,7 @@
  * ratings, registered into the shared dictionary (zh first, en). The shared
  * I18nKey type does not list them, hence the narrow cast in `k`.
  */
-import { registerStrings, type I18nKey } from '../i18n.ts';
+import { registerStrings, t, type I18nKey } from '../i18n.ts';
 
 export const zhSeal = {
   'nav.people': '人员资料',
@@ -53,6 +53,20 @@ export const zhSeal = {
   'pick.speciality': '擅长：{v}',
   'pick.empty': '该机构暂未公布调解员。',
   'pick.loadFailed': '调解员名单加载失败，可不选择直接提交。',
+
+  'vby.label': '签章机构',
+  'vby.org': '{org}的签章证书',
+  'vby.orgEarlier': '{org}的签章证书（已更换的原证书）',
+  'vby.server': '平台服务器证书（该机构未上传自有证书时使用）',
+
+  'err.INVALID_SEAL_IMAGE': '印章图像不是可用的 PNG 文件。',
+  'err.SEAL_NOT_TRANSPARENT': '印章图像须为透明背景的 PNG（带透明通道）。',
+  'err.SEAL_IMAGE_TOO_LARGE': '印章图像过大（最大 512 KB，边长不超过 2048 像素）。',
+  'err.INVALID_CERTIFICATE': '证书文件无法用该密码打开，或不含私钥及其证书。',
+  'err.CERTIFICATE_EXPIRED': '该证书已过期。',
+  'err.CERTIFICATE_TOO_LARGE': '证书文件过大（最大 64 KB）。',
+  'err.INVALID_PHOTO': '照片须为 PNG 或 JPEG 图像。',
+  'err.PHOTO_TOO_LARGE': '照片过大（最大 300 KB，边长不超过 2048 像素）。',
 
   'assignx.preference': '申请人希望由 {name} 办理',
   'assignx.preferenceUnavailable': '申请人希望由 {name} 办理（该人员已停用或不在本机构）',
@@ -110,6 +124,20 @@ export const enSeal: Record<keyof typeof zhSeal, string> = {
   'pick.empty': 'This organisation has not published its mediators.',
   'pick.loadFailed': 'The list of mediators could not be loaded; you can send the application without choosing.',
 
+  'vby.label': 'Sealed by',
+  'vby.org': "{org}'s signing certificate",
+  'vby.orgEarlier': "{org}'s signing certificate (an earlier, replaced one)",
+  'vby.server': "The platform server's certificate (used while the organisation has none of its own)",
+
+  'err.INVALID_SEAL_IMAGE': 'The seal image is not a usable PNG file.',
+  'err.SEAL_NOT_TRANSPARENT': 'The seal must be a PNG with a transparent background (alpha channel).',
+  'err.SEAL_IMAGE_TOO_LARGE': 'The seal image is too large (at most 512 KB and 2048 pixels a side).',
+  'err.INVALID_CERTIFICATE': 'The certificate file does not open with this password, or holds no private key with its certificate.',
+  'err.CERTIFICATE_EXPIRED': 'The certificate has expired.',
+  'err.CERTIFICATE_TOO_LARGE': 'The certificate file is too large (at most 64 KB).',
+  'err.INVALID_PHOTO': 'The photo must be a PNG or JPEG image.',
+  'err.PHOTO_TOO_LARGE': 'The photo is too large (at most 300 KB and 2048 pixels a side).',
+
   'assignx.preference': 'The applicant would like {name}',
   'assignx.preferenceUnavailable': 'The applicant would like {name} (disabled or no longer with the organisation)',
   'assignx.noPreference': 'The applicant did not name a mediator',
@@ -121,3 +149,10 @@ export const enSeal: Record<keyof typeof zhSeal, string> = {
 registerStrings(zhSeal as unknown as Record<I18nKey, string>, enSeal as unknown as Record<I18nKey, string>);
 
 export const k = (key: keyof typeof zhSeal): I18nKey => key as unknown as I18nKey;
+
+/** A refused upload in the page's language when its code is one of ours; otherwise the server's message. */
+export function codedError(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  const key = `err.${String(code)}`;
+  return typeof code === 'string' && key in zhSeal ? t(k(key as keyof typeof zhSeal)) : undefined;
+}
