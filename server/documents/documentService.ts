@@ -337,7 +337,7 @@ export class DocumentService {
       sha256: hash,
       bytes: bytes.length,
       pages: rendered.pages,
-      slots: JSON.stringify(rendered.slots),
+      slots: JSON.stringify([...rendered.slots, rendered.sealPlace]),
       room_id: facts.session?.roomId ?? null,
       recording_id: facts.recording?.id ?? null,
       manifest_sha256: facts.recording?.manifestSha256 ?? null,

@@ -27,7 +27,10 @@ export interface SlotRect {
 export interface RenderedDocument {
   bytes: Uint8Array;
   pages: number;
+  /** The signature places. */
   slots: SlotRect[];
+  /** Where the organisation's seal goes (stored with the slots, so the final can stamp it). */
+  sealPlace: SlotRect;
 }
 
 export interface RenderOptions {
@@ -126,9 +129,9 @@ export async function renderDocument(content: DocumentContent, options: RenderOp
 
   // The organisation's name and the date at the end, right-aligned: where its seal goes.
   flow.ensure(ORGANISATION_LINE_HEIGHT);
-  slots.push(drawOrganisationLine(flow, fonts.regular, content.organisation, options.createdAt));
+  const sealPlace = drawOrganisationLine(flow, fonts.regular, content.organisation, options.createdAt);
 
   stampFooters(flow.pages, fonts.regular, (i, n) => ({ left: footerLeft, center: pageNumber(i, n) }), { margin: MARGINS.left });
   const bytes = await saveFinished(doc);
-  return { bytes, pages: flow.pages.length, slots };
+  return { bytes, pages: flow.pages.length, slots, sealPlace };
 }
