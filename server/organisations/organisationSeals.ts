@@ -133,7 +133,14 @@ export class OrganisationSeals {
     if (!row) return this.serverKey();
     const cached = this.keys.get(row.id);
     if (cached) return cached;
-    const { p12, password } = this.vault.open(row.sealed, `${organisationId}/${row.id}`);
+    let opened: { p12: Buffer; password: string };
+    try {
+      opened = this.vault.open(row.sealed, `${organisationId}/${row.id}`);
+    } catch {
+      // Never fall back silently to another certificate: the organisation chose its own.
+      throw new AppError('CERTIFICATE_UNAVAILABLE', "The organisation's signing certificate cannot be decrypted (was DATA_DIR/secrets/organisation-certificates.key replaced?); its admin must upload it again", 500);
+    }
+    const { p12, password } = opened;
     const key: SigningKey = { p12, passphrase: password, ...describeP12(p12, password), development: false };
     this.keys.set(row.id, key);
     return key;
