@@ -39,6 +39,10 @@ import { DocumentService } from './documents/documentService.ts';
 import { DraftAudience } from './documents/draftAudience.ts';
 import { signingKeyLoader } from './documents/signingKey.ts';
 import { concludeSealedAgreements } from './documents/recovery.ts';
+import { OrganisationSeals } from './organisations/organisationSeals.ts';
+import { StaffProfiles } from './organisations/staffProfiles.ts';
+import { sealRoutes } from './http/routes/organisationSeal.ts';
+import { profileRoutes } from './http/routes/staffProfiles.ts';
 import { LiveSessions } from './sessions/liveSessions.ts';
 import { SessionEvidence } from './sessions/sessionEvidence.ts';
 import { sessionEvidenceRoutes } from './http/routes/sessionEvidence.ts';
@@ -150,15 +154,18 @@ export async function buildServer(config: Config, options: { logStream?: Destina
     recordingEnabled: config.recording.enabled,
     ...(config.recording.enabled ? { onOpened: (session, media) => recordings.attach(session, media) } : {}),
   });
+  const serverSigningKey = signingKeyLoader({ dataDir: config.dataDir, p12File: config.signing?.p12File, p12Password: config.signing?.p12Password });
+  const seals = new OrganisationSeals(db, config.dataDir, serverSigningKey, config.trustedSigningFingerprints);
   const documents = new DocumentService({
     db,
     cases,
     log: app.log.child({ module: 'documents' }),
     documentsDir: path.join(config.dataDir, 'documents'),
     recordingsDir: config.recording.dir,
-    signingKey: signingKeyLoader({ dataDir: config.dataDir, p12File: config.signing?.p12File, p12Password: config.signing?.p12Password }),
+    signingKey: serverSigningKey,
     trustedFingerprints: config.trustedSigningFingerprints,
     consentGate: (caseId, documentId, version) => collective.assertConsents(caseId, documentId, version),
+    seals,
   });
   const draftAudience = new DraftAudience(sessions);
   const swept = await documents.storage.sweepTemporary();
@@ -181,6 +188,8 @@ export async function buildServer(config: Config, options: { logStream?: Destina
   await app.register(healthRoutes, { pool });
   await app.register(authRoutes, { auth });
   await app.register(organisationRoutes, { auth, organisations });
+  await app.register(sealRoutes, { auth, seals });
+  await app.register(profileRoutes, { auth, profiles: new StaffProfiles(db) });
   await app.register(applicationRoutes, { applications, cases, storage });
   await app.register(caseRoutes, { auth, cases, storage, db });
   await app.register(collectiveRoutes, { auth, collective, merges: new CaseMergeService(db, cases, caseEvents) });

@@ -40,6 +40,7 @@ const texts = {
   UNKNOWN_REGION: { zh: () => '请选择受理地区', en: () => 'Please choose a region' },
   REGION_NOT_SERVED: { zh: () => '所选组织不受理该地区的争议，请重新选择', en: () => 'The chosen organisation does not serve this region; please choose again' },
   INVALID_DATE: { zh: (f: string) => `「${f}」不是有效日期`, en: (f: string) => `The ${f} is not a valid date` },
+  UNKNOWN_MEDIATOR: { zh: () => '所选调解员或仲裁员不属于该机构或已停用，请重新选择', en: () => 'The chosen mediator or arbitrator is not with this organisation; please choose again' },
   DUPLICATE_APPLICATION: {
     zh: (serial: string) => `您已就同一争议提交过申请（流水号 ${serial}），请勿重复提交`,
     en: (serial: string) => `You already applied about this dispute (serial number ${serial})`,

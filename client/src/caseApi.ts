@@ -53,6 +53,7 @@ export interface ApplicationBody {
   /** GB/T 2260 district code of where the worker worked. */
   regionCode?: string;
   employment?: { ended: boolean | null; endedOn?: string; knewOn?: string };
+  preferredStaffId?: string;
 }
 
 /** Matches CounterclaimBody in server/http/schemas.ts. */

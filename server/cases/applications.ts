@@ -3,6 +3,7 @@
  * files back: checked field by field in the page's language, stored in one
  * transaction with its evidence, or not at all.
  */
+import { checkPreference } from '../organisations/staffProfiles.ts';
 import { randomUUID } from 'node:crypto';
 import { LocalizedError } from '../errors.ts';
 import type { Db } from '../store/database.ts';
@@ -40,6 +41,8 @@ export interface ApplicationInput {
   regionCode?: string | undefined;
   /** For the limitation warning only. */
   employment?: { ended: boolean | null; endedOn?: string | undefined; knewOn?: string | undefined } | undefined;
+  /** The mediator or arbitrator the applicant would like (optional; the clerk decides). */
+  preferredStaffId?: string | undefined;
 }
 
 export interface CounterclaimInput {
@@ -110,6 +113,7 @@ export class ApplicationService {
       endedOn: input.employment?.ended ? (input.employment.endedOn ?? null) : null,
       knewOn: input.employment?.knewOn ?? null,
     };
+    if (input.preferredStaffId) await checkPreference(this.db, organisation.id, input.preferredStaffId);
 
     const idNumber = input.applicant.idNumber.toUpperCase();
     const creditCode = input.employer.creditCode.toUpperCase();
@@ -171,6 +175,7 @@ export class ApplicationService {
           employment_ended: employment.ended === null ? null : employment.ended ? 1 : 0,
           employment_ended_on: employment.endedOn,
           infringement_known_on: employment.knewOn,
+          preferred_staff_id: input.preferredStaffId ?? null,
         };
         await trx.insertInto('cases').values(row).execute();
         await insertClaims(trx, caseId, 'applicant', input.claims, now);

@@ -34,6 +34,7 @@ import { debianNotoCjk, type FontFiles } from './pdf/fonts.ts';
 import { checkSignatureImage } from './pdf/signatureImage.ts';
 import type { SlotRect } from './pdf/renderDocument.ts';
 import type { SigningKey } from './signingKey.ts';
+import type { CertificateOwner, OrganisationSeals } from '../organisations/organisationSeals.ts';
 import { DocumentStorage } from './storage.ts';
 import { defaultTerms, type Terms } from './terms.ts';
 import { verifyDocument, type VerifyResult } from './verifyDocument.ts';
@@ -78,6 +79,8 @@ export interface DocumentServiceDeps {
   signingKey: () => SigningKey;
   /** Further SHA-256 fingerprints /verify accepts as ours (earlier signing certificates). */
   trustedFingerprints?: readonly string[];
+  /** Organisations' own seal images and certificates (organisationSeals.ts); without it, the server's certificate and no image. */
+  seals?: OrganisationSeals;
   fonts?: FontFiles;
   /** A collective dispute: the host signs only once every worker's consent to the version is recorded. */
   consentGate?: (caseId: string, documentId: string, version: number) => Promise<void>;
@@ -337,7 +340,7 @@ export class DocumentService {
       sha256: hash,
       bytes: bytes.length,
       pages: rendered.pages,
-      slots: JSON.stringify(rendered.slots),
+      slots: JSON.stringify([...rendered.slots, rendered.sealPlace]),
       room_id: facts.session?.roomId ?? null,
       recording_id: facts.recording?.id ?? null,
       manifest_sha256: facts.recording?.manifestSha256 ?? null,
@@ -466,12 +469,14 @@ export class DocumentService {
     meta: RequestMeta,
   ): Promise<void> {
     const sealedAt = new Date(Date.parse(hostSignature.signed_at) + 1).toISOString();
-    const key = this.deps.signingKey();
+    // The case's organisation seals with its own certificate (else the server's) and stamps its seal image, if it has one.
+    const key = this.deps.seals ? await this.deps.seals.signingKeyFor(caseRow.organisation_id) : this.deps.signingKey();
+    const seal = await this.deps.seals?.currentSeal(caseRow.organisation_id);
     const past = await this.eventsOf(row.id);
     const lines: AuditEventLine[] = past.map((e) => this.auditLine(e));
     lines.push(
       { at: hostSignature.signed_at, kind: 'signed', version: version.version, actor: actorName(host), ip: meta.ip, userAgent: meta.userAgent, sha256: version.sha256, detail: `签名图像 SHA-256 ${hostSignature.image_sha256}` },
-      { at: sealedAt, kind: 'finalised', version: version.version, actor: actorName(host), ip: meta.ip, userAgent: null, sha256: version.sha256, detail: `电子签章：${key.subject}` },
+      { at: sealedAt, kind: 'finalised', version: version.version, actor: actorName(host), ip: meta.ip, userAgent: null, sha256: version.sha256, detail: `电子签章：${key.subject}${seal ? `；印章图像 SHA-256 ${seal.sha256}` : ''}` },
     );
     const placed = await Promise.all(
       signatures.map(async (s) => ({
@@ -486,6 +491,7 @@ export class DocumentService {
       slots: JSON.parse(version.slots) as SlotRect[],
       signatures: placed,
       key,
+      seal: seal?.png,
       reason: `Yunting ${row.kind} ${caseRow.serial_number} v${version.version}`,
       audit: {
         title: documentTitles[row.kind],
@@ -514,7 +520,7 @@ export class DocumentService {
         if (Number(result.numUpdatedRows) !== 1) throw new AppError('VERSION_CHANGED', 'The document was changed meanwhile; read the new version', 409);
         await trx.insertInto('document_signatures').values(hostSignature).execute();
         await this.event(trx, row, host, meta, signedEvent, hostSignature.signed_at);
-        await this.event(trx, row, host, meta, { kind: 'finalised', version: version.version, sha256: version.sha256, detail: { finalSha256: finalHash, certificate: key.fingerprint } }, sealedAt);
+        await this.event(trx, row, host, meta, { kind: 'finalised', version: version.version, sha256: version.sha256, detail: { finalSha256: finalHash, certificate: key.fingerprint, sealImage: seal?.sha256 ?? null } }, sealedAt);
         await recordAudit(trx, { actor: host, ip: meta.ip }, {
           caseId: row.case_id,
           action: 'document.finalised',
@@ -703,8 +709,14 @@ export class DocumentService {
     return [this.deps.signingKey().fingerprint, ...(this.deps.trustedFingerprints ?? [])];
   }
 
+  /** Every certificate /verify trusts, with its owner: the organisations' (current and earlier) and the server's. */
+  async trustedCertificates(): Promise<CertificateOwner[]> {
+    if (this.deps.seals) return this.deps.seals.trustedCertificates();
+    return this.trustedFingerprints().map((fingerprint, i) => ({ fingerprint, organisationId: null, organisationName: null, current: i === 0 }));
+  }
+
   /** Is this file the registered final version? Answers by SHA-256, and reads its PKCS#7 signature (verifyDocument.ts). */
-  verify(pdf: Buffer): Promise<VerifyResult> {
-    return verifyDocument(this.deps.db, pdf, this.trustedFingerprints());
+  async verify(pdf: Buffer): Promise<VerifyResult> {
+    return verifyDocument(this.deps.db, pdf, await this.trustedCertificates());
   }
 }

@@ -27,7 +27,7 @@ export interface SigningKeySource {
   p12Password?: string | undefined;
 }
 
-function describe(p12: Buffer, passphrase: string): { subject: string; certificatePem: string; fingerprint: string } {
+export function describeP12(p12: Buffer, passphrase: string): { subject: string; certificatePem: string; fingerprint: string } {
   const parsed = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(p12.toString('binary'))), false, passphrase);
   const keyBagOid = forge.pki.oids.pkcs8ShroudedKeyBag!;
   const certBagOid = forge.pki.oids.certBag!;
@@ -47,7 +47,7 @@ function describe(p12: Buffer, passphrase: string): { subject: string; certifica
 }
 
 /** A self-signed document-signing certificate, for development and tests only. */
-export function makeDevelopmentP12(passphrase: string): Buffer {
+export function makeDevelopmentP12(passphrase: string, names: { commonName?: string; organization?: string } = {}): Buffer {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey;
   const certificate = forge.pki.createCertificate();
@@ -56,8 +56,8 @@ export function makeDevelopmentP12(passphrase: string): Buffer {
   certificate.validity.notBefore = new Date(Date.now() - 86_400_000);
   certificate.validity.notAfter = new Date(Date.now() + 10 * 365 * 86_400_000);
   const subject = [
-    { name: 'commonName', value: 'Yunting development document signing' },
-    { name: 'organizationName', value: 'Yunting (development, not for service)' },
+    { name: 'commonName', value: names.commonName ?? 'Yunting development document signing' },
+    { name: 'organizationName', value: names.organization ?? 'Yunting (development, not for service)' },
     { name: 'countryName', value: 'CN' },
   ];
   certificate.setSubject(subject);
@@ -76,7 +76,7 @@ export function loadSigningKey(source: SigningKeySource): SigningKey {
   if (source.p12File) {
     const p12 = readFileSync(source.p12File);
     const passphrase = source.p12Password ?? '';
-    return { p12, passphrase, ...describe(p12, passphrase), development: false };
+    return { p12, passphrase, ...describeP12(p12, passphrase), development: false };
   }
   const dir = path.join(source.dataDir, 'secrets');
   const file = path.join(dir, 'signing.p12');
@@ -90,7 +90,7 @@ export function loadSigningKey(source: SigningKeySource): SigningKey {
     }
   }
   const p12 = readFileSync(file);
-  return { p12, passphrase, ...describe(p12, passphrase), development: true };
+  return { p12, passphrase, ...describeP12(p12, passphrase), development: true };
 }
 
 /** The key as the service uses it: a configured certificate is read (and checked) at once; the development one is made on first use. */

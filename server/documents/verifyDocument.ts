@@ -9,6 +9,7 @@ import type { DocumentKind } from '../store/schema.ts';
 import { sha256 } from './judicialPackage.ts';
 import { documentTitles } from './pdf/commonBlocks.ts';
 import { checkPdfSignature, type PdfSignatureCheck } from './pdf/verifySignature.ts';
+import type { CertificateOwner } from '../organisations/organisationSeals.ts';
 
 export interface VerifyResult {
   sha256: string;
@@ -27,18 +28,22 @@ export interface VerifyResult {
   } | null;
   /** valid: intact and sealed with one of our pinned certificates; certificate: which one signed (ours or not). */
   signature: Pick<PdfSignatureCheck, 'present' | 'valid' | 'intact' | 'coversWholeFile' | 'signer' | 'signedAt' | 'certificate' | 'problem'>;
+  /** Whose trusted certificate signed: an organisation's (its current or an earlier one) or the server's; null when none of ours did. */
+  signedBy: { organisationId: string | null; organisation: string | null; server: boolean; current: boolean } | null;
 }
 
-export async function verifyDocument(db: Db, pdf: Buffer, trustedFingerprints: readonly string[]): Promise<VerifyResult> {
+export async function verifyDocument(db: Db, pdf: Buffer, trusted: readonly CertificateOwner[]): Promise<VerifyResult> {
   // PDF readers accept the header anywhere in the first 1024 bytes.
   if (!pdf.subarray(0, 1024).includes('%PDF-')) throw new AppError('NOT_PDF', 'The file is not a PDF', 400);
   const hash = sha256(pdf);
-  const { present, valid, intact, coversWholeFile, signer, signedAt, certificate, problem } = checkPdfSignature(pdf, trustedFingerprints);
+  const { present, valid, intact, coversWholeFile, signer, signedAt, certificate, problem } = checkPdfSignature(pdf, trusted.map((c) => c.fingerprint));
   const signature = { present, valid, intact, coversWholeFile, signer, signedAt, certificate, problem };
+  const owner = certificate?.ours ? trusted.find((c) => c.fingerprint === certificate.fingerprint) : undefined;
+  const signedBy = owner ? { organisationId: owner.organisationId, organisation: owner.organisationName, server: owner.organisationId === null, current: owner.current } : null;
   const final = await db.selectFrom('documents').selectAll().where('final_sha256', '=', hash).executeTakeFirst();
   const version = final ? undefined : await db.selectFrom('document_versions').selectAll().where('sha256', '=', hash).executeTakeFirst();
   const row = final ?? (version ? await db.selectFrom('documents').selectAll().where('id', '=', version.document_id).executeTakeFirst() : undefined);
-  if (!row) return { sha256: hash, registered: false, unsignedVersion: false, document: null, signature };
+  if (!row) return { sha256: hash, registered: false, unsignedVersion: false, document: null, signature, signedBy };
   const caseRow = await db.selectFrom('cases').select(['serial_number', 'organisation_id']).where('id', '=', row.case_id).executeTakeFirstOrThrow();
   const organisation = await db.selectFrom('organisations').select('name').where('id', '=', caseRow.organisation_id).executeTakeFirst();
   const number = final ? row.current_version! : version!.version;
@@ -66,5 +71,6 @@ export async function verifyDocument(db: Db, pdf: Buffer, trustedFingerprints: r
       signers: signatures.map((s) => ({ role: s.slot, name: s.signer_name, signedAt: s.signed_at })),
     },
     signature,
+    signedBy,
   };
 }

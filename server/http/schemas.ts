@@ -80,6 +80,7 @@ export const ApplicationBody = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    preferredStaffId: Type.Optional(Uuid),
   },
   { additionalProperties: false },
 );

@@ -29,6 +29,11 @@ export interface UsersTable {
   organisation_id: string | null;
   /** A clerk authorised to open confidential recordings (private talks). */
   confidential_access: Generated<number>;
+  /** Public profile of a mediator or arbitrator (0030). */
+  speciality: Generated<string>;
+  languages: Generated<string>;
+  photo_base64: ColumnType<string | null, string | null | undefined, string | null>;
+  photo_type: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type CaseStatus =
@@ -90,6 +95,8 @@ export interface CasesTable {
   employment_ended: ColumnType<number | null, number | null | undefined, number | null>;
   employment_ended_on: ColumnType<string | null, string | null | undefined, string | null>;
   infringement_known_on: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The mediator or arbitrator the applicant would like (0030), optional. */
+  preferred_staff_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ClaimsTable {
@@ -135,6 +142,31 @@ export interface AuditLogTable {
   detail: string;
   ip: string | null;
   at: string;
+}
+
+export interface OrganisationSealsTable {
+  id: string;
+  organisation_id: string;
+  png_base64: string;
+  sha256: string;
+  width: number;
+  height: number;
+  uploaded_by: string;
+  uploaded_at: string;
+  replaced_at: string | null;
+}
+
+export interface OrganisationCertificatesTable {
+  id: string;
+  organisation_id: string;
+  fingerprint: string;
+  subject: string;
+  valid_from: string;
+  valid_to: string;
+  sealed: string;
+  uploaded_by: string;
+  uploaded_at: string;
+  replaced_at: string | null;
 }
 
 export interface RatingsTable {
@@ -379,6 +411,8 @@ export interface Database extends CollectiveTables {
   document_versions: DocumentVersionsTable;
   document_signatures: DocumentSignaturesTable;
   document_events: DocumentEventsTable;
+  organisation_seals: OrganisationSealsTable;
+  organisation_certificates: OrganisationCertificatesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -13,6 +13,8 @@ import { field, FormErrors, input, section, showMessage, textarea, type ErrorTar
 import { bootPage, codeBlock, debounce, IdempotencyKey, readStored, writeStored } from '../forms/page.ts';
 import { checkCreditCode, checkIdNumber, checkPhone, normaliseCode, normalisePhone } from '../forms/validators.ts';
 import { RegionPicker } from './regions.ts';
+import { MediatorChoice } from './mediatorChoice.ts';
+import '../seal/strings.ts';
 import { credentialUrl } from '../pageParams.ts';
 import { renderCollectiveCard } from '../track/collectiveCard.ts';
 import { employmentSection } from './employment.ts';
@@ -35,6 +37,7 @@ interface Draft {
   organisationId?: string;
   regionCode?: string;
   employment?: { ended: boolean | null; endedOn: string; knewOn: string };
+  preferredStaffId?: string | undefined;
 }
 
 function setState(state: 'form' | 'sending' | 'done'): void {
@@ -166,7 +169,11 @@ function showForm(): void {
   facts.el.append(factsCount);
   const claims = new ClaimsEditor(saveDraft);
   const evidence = new EvidencePicker();
-  const region = new RegionPicker(saveDraft);
+  const mediators = new MediatorChoice(saveDraft);
+  const region = new RegionPicker(() => {
+    saveDraft();
+    void mediators.load(region.value());
+  });
 
   const declare = h('input', { id: 'declare', attrs: { type: 'checkbox', name: 'declare' } });
   const declareError = h('p', { class: 'field-error', attrs: { role: 'alert', hidden: true } });
@@ -205,6 +212,7 @@ function showForm(): void {
     ['employment.knewOn', employment.knewOn],
     ['regionCode', region],
     ['organisationId', region],
+    ['preferredStaffId', mediators],
     ['declare', declareTarget],
   ];
   for (const [path, target] of fields) errors.register(path, target);
@@ -232,7 +240,7 @@ function showForm(): void {
     section('apply.facts', facts.el),
     section('claims.title', claims.el),
     section('evidence.title', evidence.el),
-    section('apply.region', region.el),
+    section('apply.region', region.el, mediators.el),
     declareBox,
     duplicate,
     general,
@@ -258,6 +266,7 @@ function showForm(): void {
       organisationId: region.value(),
       regionCode: region.regionCode(),
       employment: employment.draft(),
+      preferredStaffId: mediators.value(),
     };
   }
 
@@ -299,6 +308,7 @@ function showForm(): void {
   }
   countFacts();
   employment.update();
+  mediators.restore(draft?.preferredStaffId);
   void region.load().then(() => region.restore(draft?.organisationId, draft?.regionCode));
 
   /** Checks every field in page order; returns the body, or marks problems and returns the first one's element. */
@@ -363,6 +373,7 @@ function showForm(): void {
         claims: claimList,
         ...(region.regionCode() ? { regionCode: region.regionCode()! } : {}),
         employment: employment.body(),
+        ...(mediators.value() ? { preferredStaffId: mediators.value()! } : {}),
       },
     };
   }

@@ -4,6 +4,8 @@ import { clear, h } from '../dom.ts';
 import { bindText, roleKey, type I18nKey } from '../i18n.ts';
 import { errorLine, reportError, type MountedView, type ViewContext } from './common.ts';
 import { RegionCascade } from '../forms/regionCascade.ts';
+import { sealPanel } from './orgSeal.ts';
+import { staffProfilesPanel } from './staffProfilesPanel.ts';
 
 const ORG_KINDS = ['arbitration_commission', 'mediation_organisation'] as const;
 const STAFF_ROLES = ['clerk', 'mediator', 'arbitrator', 'admin'] as const;
@@ -27,6 +29,8 @@ export function adminView(ctx: ViewContext): MountedView {
   const platform = me?.role === 'admin' && (me.organisationId ?? null) === null;
   let organisations: Organisation[] = [];
   let destroyed = false;
+  const seal = sealPanel(ctx, () => organisations);
+  const profiles = staffProfilesPanel(ctx);
 
   // ----------------------------------------------------------- organisations
   const orgBody = h('tbody', {});
@@ -156,6 +160,7 @@ export function adminView(ctx: ViewContext): MountedView {
       organisations = (await listOrganisations()).organisations;
       if (destroyed) return;
       renderOrgs();
+      seal.refresh();
       const { staff } = await listStaff(ctx.token());
       if (destroyed) return;
       renderStaff(staff);
@@ -285,11 +290,15 @@ export function adminView(ctx: ViewContext): MountedView {
       staffError,
       staffDone,
     ),
+    seal.el,
+    profiles.el,
   );
   return {
     el,
     destroy() {
       destroyed = true;
+      seal.destroy();
+      profiles.destroy();
     },
   };
 }

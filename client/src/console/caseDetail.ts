@@ -3,6 +3,7 @@
  * and invitations, follow-ups, ratings and the audit log, with the actions
  * its status allows (accept/reject, assign, schedule, conclude, follow-up).
  */
+import { assignmentHints } from './assignOptions.ts';
 import { ROOM_MODES, type Room, type RoomMode } from '../api.ts';
 import {
   acceptCase,
@@ -435,6 +436,7 @@ export function caseDetailView(opts: CaseDetailOptions): MountedView {
       attrs: { type: 'button', disabled: true },
       i18n: d.assignedUserId ? 'act.reassign' : 'act.assign',
     });
+    const hints = assignmentHints(opts.token(), d.id, select, d.assignedUserId);
     const fillStaff = (staff: StaffMember[]) => {
       const eligible = staff.filter(
         (s) => (s.role === 'mediator' || s.role === 'arbitrator') && !s.disabled && (s.organisationId === null || s.organisationId === d.organisationId),
@@ -453,6 +455,7 @@ export function caseDetailView(opts: CaseDetailOptions): MountedView {
         );
       }
       button.disabled = false;
+      hints.apply();
     };
     if (staffCache) fillStaff(staffCache);
     else
@@ -470,6 +473,7 @@ export function caseDetailView(opts: CaseDetailOptions): MountedView {
       'div',
       { class: 'action-box' },
       h('h3', { class: 'panel-subtitle', i18n: 'act.assign' }),
+      hints.el,
       field('act.assignTo', select),
       button,
       error,

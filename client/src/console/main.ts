@@ -15,6 +15,8 @@ import { keepScreenAwake } from '../room/wakelock.ts';
 import { endCopy, messageScreen } from '../ui.ts';
 import { clearStaff, loadStaff, saveStaff, type StaffSession } from './auth.ts';
 import { adminView } from './admin.ts';
+import { staffProfilesPanel } from './staffProfilesPanel.ts';
+import '../seal/strings.ts';
 import { caseDetailView } from './caseDetail.ts';
 import { casesView } from './cases.ts';
 import type { MountedView, ViewContext } from './common.ts';
@@ -222,6 +224,12 @@ function showAdmin(): void {
   mountPage(adminView(ctx), 'admin');
 }
 
+function showPeople(): void {
+  stopRoom();
+  setView('admin');
+  mountPage(staffProfilesPanel(ctx), 'people');
+}
+
 /** Shows the section named in the hash (cases by default). */
 function route(): void {
   if (!staff) return showLogin();
@@ -231,6 +239,7 @@ function route(): void {
   if (section === 'rooms') return showRooms();
   if (section === 'stats' && (role === 'admin' || role === 'clerk')) return showStats();
   if (section === 'admin' && role === 'admin') return showAdmin();
+  if (section === 'people' && role !== 'admin') return showPeople();
   return showCases();
 }
 

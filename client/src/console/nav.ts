@@ -3,7 +3,7 @@ import type { StaffUser } from '../api.ts';
 import { clear, h } from '../dom.ts';
 import type { I18nKey } from '../i18n.ts';
 
-export type Section = 'cases' | 'rooms' | 'stats' | 'admin';
+export type Section = 'cases' | 'rooms' | 'stats' | 'admin' | 'people';
 
 const ITEMS: { section: Section; label: I18nKey; visible: (user: StaffUser) => boolean }[] = [
   { section: 'cases', label: 'nav.cases', visible: () => true },
@@ -11,6 +11,8 @@ const ITEMS: { section: Section; label: I18nKey; visible: (user: StaffUser) => b
   // Statistics are for clerks and admins (server policy 'stats:view').
   { section: 'stats', label: 'nav.stats', visible: (u) => u.role === 'admin' || u.role === 'clerk' },
   { section: 'admin', label: 'nav.admin', visible: (u) => u.role === 'admin' },
+  // Mediators' profiles and ratings (clerks), one's own profile (mediators, arbitrators); admins have them under 机构与人员.
+  { section: 'people', label: 'nav.people' as I18nKey, visible: (u) => u.role !== 'admin' },
 ];
 
 export function renderNav(nav: HTMLElement, user: StaffUser | undefined, active: Section | undefined): void {

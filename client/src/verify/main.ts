@@ -6,6 +6,7 @@
  * It names the certificate that sealed the file and whether it is ours.
  * `body[data-state]`: form · checking · ok · draft · bad.
  */
+import { k as ks } from '../seal/strings.ts';
 import { ApiError } from '../api.ts';
 import { clear, h } from '../dom.ts';
 import { formatDate, t } from '../i18n.ts';
@@ -54,6 +55,12 @@ function showResult(result: VerifyResult): void {
       ...row('verify.certificate', ts(ours ? 'verify.certOurs' : 'verify.certNotOurs', { subject }), 'verify-certificate'),
       ...row('verify.fingerprint', fingerprint, 'verify-fingerprint'),
     );
+  }
+  // Whose certificate: an organisation's own (current or replaced) or the platform server's.
+  if (result.signedBy) {
+    const by = result.signedBy;
+    const text = by.server ? t(ks('vby.server')) : t(ks(by.current ? 'vby.org' : 'vby.orgEarlier'), { org: by.organisation ?? '' });
+    details.append(h('dt', { i18n: ks('vby.label') }), h('dd', { id: 'verify-signed-by', text }));
   }
   details.append(...row('verify.sha', result.sha256, 'verify-sha'));
   const again = h('button', { id: 'verify-again', class: 'btn btn-secondary btn-big btn-block', attrs: { type: 'button' }, i18n: k('verify.again') });

@@ -15,6 +15,7 @@ import { appendAuditPages, auditText, type AuditPageInput } from './auditPage.ts
 import { embedFonts, type FontFiles } from './fonts.ts';
 import { insertSignatures, signatureCaption, type PlacedSignature } from './insertSignatures.ts';
 import { renderDocument, type RenderedDocument, type SlotRect } from './renderDocument.ts';
+import { stampSeal } from './sealPlace.ts';
 import { signPdf } from './signPdf.ts';
 
 export interface VersionInput {
@@ -38,6 +39,8 @@ export interface SealInput {
   signatures: PlacedSignature[];
   audit: AuditPageInput;
   key: SigningKey;
+  /** The organisation's seal image (PNG with transparency), stamped over its name; none: sealed digitally only. */
+  seal?: Uint8Array | undefined;
   /** ASCII: goes into the signature dictionary. */
   reason: string;
   fonts?: FontFiles;
@@ -49,6 +52,7 @@ export async function sealFinal(input: SealInput): Promise<Buffer> {
   const text = auditText(input.audit);
   const fonts = await embedFonts(doc, { regular: input.signatures.map(signatureCaption).join('') + text, bold: text }, input.fonts);
   await insertSignatures(doc, input.slots, input.signatures, fonts.regular);
+  if (input.seal) await stampSeal(doc, input.slots, input.seal);
   appendAuditPages(doc, fonts, input.audit);
   doc.setModificationDate(sealedAt);
   return signPdf(doc, input.key, { reason: input.reason, location: 'CN', signingTime: sealedAt });

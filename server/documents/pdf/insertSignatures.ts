@@ -23,7 +23,7 @@ export function signatureCaption(signature: PlacedSignature): string {
 export async function insertSignatures(doc: PDFDocument, slots: SlotRect[], signatures: PlacedSignature[], font: PDFFont): Promise<void> {
   const pages = doc.getPages();
   for (const signature of signatures) {
-    const slot = slots.find((s) => s.slot === signature.slot);
+    const slot = slots.find((s) => s.slot === signature.slot && s.slot !== 'seal');
     if (!slot) throw new Error(`The document has no place for a ${signature.slot} signature`);
     const page = pages[slot.page];
     if (!page) throw new Error(`Signature place on missing page ${slot.page}`);

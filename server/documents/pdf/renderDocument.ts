@@ -9,9 +9,11 @@ import { contentText } from '../content.ts';
 import { saveFinished } from './embedFont.ts';
 import { embedFonts, type FontFiles } from './fonts.ts';
 import { A4, Flow, GREY, RULE, measurer, pageNumber, stampFooters } from './layout.ts';
+import { drawOrganisationLine, ORGANISATION_LINE_HEIGHT, organisationLineText } from './sealPlace.ts';
 
 export interface SlotRect {
-  slot: SignatureSlot;
+  /** 'seal': where the organisation's seal goes, over its name and the date at the end. */
+  slot: SignatureSlot | 'seal';
   /** Page index, from 0. */
   page: number;
   x: number;
@@ -25,7 +27,10 @@ export interface SlotRect {
 export interface RenderedDocument {
   bytes: Uint8Array;
   pages: number;
+  /** The signature places. */
   slots: SlotRect[];
+  /** Where the organisation's seal goes (stored with the slots, so the final can stamp it). */
+  sealPlace: SlotRect;
 }
 
 export interface RenderOptions {
@@ -61,7 +66,7 @@ export async function renderDocument(content: DocumentContent, options: RenderOp
 
   const header = `云庭 · ${content.title}`;
   const footerLeft = `${content.serialNumber} · ${options.versionLabel}`;
-  const fonts = await embedFonts(doc, { regular: contentText(content) + header + footerLeft + '：　', bold: boldText(content) }, options.fonts);
+  const fonts = await embedFonts(doc, { regular: contentText(content) + header + footerLeft + '：　' + organisationLineText(options.createdAt), bold: boldText(content) }, options.fonts);
 
   const flow = new Flow(doc, fonts, {
     margins: MARGINS,
@@ -122,7 +127,11 @@ export async function renderDocument(content: DocumentContent, options: RenderOp
     if (column === 1 || i === content.signatures.length - 1) flow.y -= SIGNATURE_ROW_HEIGHT;
   });
 
+  // The organisation's name and the date at the end, right-aligned: where its seal goes.
+  flow.ensure(ORGANISATION_LINE_HEIGHT);
+  const sealPlace = drawOrganisationLine(flow, fonts.regular, content.organisation, options.createdAt);
+
   stampFooters(flow.pages, fonts.regular, (i, n) => ({ left: footerLeft, center: pageNumber(i, n) }), { margin: MARGINS.left });
   const bytes = await saveFinished(doc);
-  return { bytes, pages: flow.pages.length, slots };
+  return { bytes, pages: flow.pages.length, slots, sealPlace };
 }

@@ -22,21 +22,54 @@ export interface SignatureImageInfo {
   ink: number;
 }
 
+/** What a PNG may be: bounds, and the codes its refusals carry. */
+export interface PngLimits {
+  maxBytes: number;
+  maxSide: number;
+  maxPixels: number;
+  minWidth: number;
+  minHeight: number;
+  /** Code of "not a usable PNG" (400) and of "too large" (413). */
+  invalidCode: string;
+  tooLargeCode: string;
+  what: string;
+}
+
+const signatureLimits: PngLimits = {
+  maxBytes: MAX_SIGNATURE_BYTES,
+  maxSide: MAX_SIGNATURE_SIDE,
+  maxPixels: MAX_SIGNATURE_PIXELS,
+  minWidth: 20,
+  minHeight: 10,
+  invalidCode: 'INVALID_SIGNATURE_IMAGE',
+  tooLargeCode: 'SIGNATURE_IMAGE_TOO_LARGE',
+  what: 'signature',
+};
+
+export interface PngInfo extends SignatureImageInfo {
+  /** PNG colour type: 0 grey, 2 RGB, 4 grey+alpha, 6 RGBA. */
+  colourType: number;
+  hasAlpha: boolean;
+  /** The inflated, still filtered, image data (rows of filter byte + pixels). */
+  raw: Buffer;
+}
+
 /**
  * Reads the PNG's header, then inflates its image data to exactly the size
  * the header allows (rows × (filter byte + width × channels)) and no more:
  * a small IDAT that inflates to hundreds of megabytes (a decompression bomb)
- * stops at that bound with SIGNATURE_IMAGE_TOO_LARGE.
+ * stops at that bound with the "too large" code.
  */
-export function inspectSignatureImage(png: Buffer): SignatureImageInfo {
-  const bad = (why: string) => new AppError('INVALID_SIGNATURE_IMAGE', `The signature is not a usable PNG: ${why}`, 400);
-  const tooLarge = (why: string) => new AppError('SIGNATURE_IMAGE_TOO_LARGE', `The signature image is too large: ${why}`, 413);
-  if (png.length > MAX_SIGNATURE_BYTES) throw tooLarge(`more than ${MAX_SIGNATURE_BYTES} bytes`);
+export function inspectPng(png: Buffer, limits: PngLimits): PngInfo {
+  const bad = (why: string) => new AppError(limits.invalidCode, `The ${limits.what} is not a usable PNG: ${why}`, 400);
+  const tooLarge = (why: string) => new AppError(limits.tooLargeCode, `The ${limits.what} image is too large: ${why}`, 413);
+  if (png.length > limits.maxBytes) throw tooLarge(`more than ${limits.maxBytes} bytes`);
   if (png.length < 60 || !png.subarray(0, 8).equals(PNG_MAGIC)) throw bad('not a PNG');
   let at = 8;
   let width = 0;
   let height = 0;
   let channels = 0;
+  let colourType = -1;
   const data: Buffer[] = [];
   while (at + 8 <= png.length) {
     const length = png.readUInt32BE(at);
@@ -48,7 +81,8 @@ export function inspectSignatureImage(png: Buffer): SignatureImageInfo {
       width = body.readUInt32BE(0);
       height = body.readUInt32BE(4);
       const depth = body[8];
-      channels = CHANNELS[body[9]!] ?? 0;
+      colourType = body[9]!;
+      channels = CHANNELS[colourType] ?? 0;
       if (depth !== 8 || !channels || body[12] !== 0) throw bad('unsupported colour format');
     } else if (type === 'IDAT') {
       data.push(body);
@@ -58,8 +92,8 @@ export function inspectSignatureImage(png: Buffer): SignatureImageInfo {
     at += 12 + length;
   }
   if (!channels) throw bad('no header');
-  if (width > MAX_SIGNATURE_SIDE || height > MAX_SIGNATURE_SIDE || width * height > MAX_SIGNATURE_PIXELS) throw tooLarge(`${width}×${height} pixels`);
-  if (width < 20 || height < 10) throw bad('odd dimensions');
+  if (width > limits.maxSide || height > limits.maxSide || width * height > limits.maxPixels) throw tooLarge(`${width}×${height} pixels`);
+  if (width < limits.minWidth || height < limits.minHeight) throw bad('odd dimensions');
   const expected = height * (1 + width * channels);
   let raw: Buffer;
   try {
@@ -73,6 +107,11 @@ export function inspectSignatureImage(png: Buffer): SignatureImageInfo {
   for (const byte of raw) if (byte !== 0) ink++;
   // Minus one filter-type byte per row at most.
   ink = Math.max(0, ink - height);
+  return { width, height, ink, colourType, hasAlpha: colourType === 4 || colourType === 6, raw };
+}
+
+export function inspectSignatureImage(png: Buffer): SignatureImageInfo {
+  const { width, height, ink } = inspectPng(png, signatureLimits);
   return { width, height, ink };
 }
 

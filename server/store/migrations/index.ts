@@ -10,6 +10,7 @@ import * as recordings from './0004_recordings.ts';
 import * as documents from './0005_documents.ts';
 import * as roomsOrganisation from './0006_rooms_organisation.ts';
 import * as statutoryClocks from './0020_statutory_clocks.ts';
+import * as sealsCertificatesProfiles from './0030_seals_certificates_profiles.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_users_rooms_invitations': {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '0006_rooms_organisation': roomsOrganisation,
   '0010_collective': await import('./0010_collective.ts'),
   '0020_statutory_clocks': statutoryClocks,
+  '0030_seals_certificates_profiles': sealsCertificatesProfiles,
 };
