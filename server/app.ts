@@ -36,6 +36,7 @@ import { DraftAudience } from './documents/draftAudience.ts';
 import { signingKeyLoader } from './documents/signingKey.ts';
 import { LiveSessions } from './sessions/liveSessions.ts';
 import { SessionEvidence } from './sessions/sessionEvidence.ts';
+import { carryOutEnd } from './sessions/sessionEnd.ts';
 import { sessionEvidenceRoutes } from './http/routes/sessionEvidence.ts';
 import { recordingRoutes } from './http/routes/recordings.ts';
 import { RecordingService } from './recording/recordingService.ts';
@@ -137,6 +138,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
     idleMs: config.roomCloseDelayMs,
     graceSeconds: config.peerGraceSeconds,
     revokeInvitation: (invitationId) => invitations.revokeBySystem(invitationId),
+    onEnded: (session, end) => carryOutEnd({ db, liveRooms, caseEvents, log: app.log }, session.room, end),
     ...(config.recording.enabled ? { onOpened: (session, media) => recordings.attach(session, media) } : {}),
   });
   const documents = new DocumentService({

@@ -199,6 +199,8 @@ export class CaseService {
       started_at: null,
       host_user_id: row.assigned_user_id,
       organisation_id: row.organisation_id,
+      ended_at: null,
+      end_detail: null,
     };
     await this.move(actor, caseId, 'case:schedule', 'scheduled', context, {
       note: `${modeName} ${input.scheduledAt}`,

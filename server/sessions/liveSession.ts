@@ -20,6 +20,7 @@ import {
   type ChatMessage,
   type HearingPhase,
   type ParticipantView,
+  type SessionEnd,
   type SessionSnapshot,
   type SharedEvidence,
   type SocketIdentity,
@@ -51,6 +52,8 @@ export interface SessionDeps {
   revokeInvitation(invitationId: string): Promise<void>;
   /** Told when a host opens the session on (new) media: recording starts there. */
   onOpened?: (session: LiveSession, media: MediaRoom) => void;
+  /** Told once the end is logged: lets everyone go, closes the media (and recording), moves the case (sessionEnd.ts). */
+  onEnded?: (session: LiveSession, end: SessionEnd) => Promise<void>;
 }
 
 type EventKind =
@@ -64,7 +67,8 @@ type EventKind =
   | 'floor.unmuted'
   | 'private.started'
   | 'private.ended'
-  | 'phase.changed';
+  | 'phase.changed'
+  | 'session.ended';
 
 /** Staff in a room already passed `room:enter` for it; within the room only the role decides. */
 const staffActor = (who: { subject: string; role: SocketIdentity['role'] }): StaffActor => ({
@@ -87,6 +91,7 @@ export class LiveSession {
   /** Forgotten by LiveSessions (its room idle): a newer instance carries the room from now on. */
   private retired = false;
   private openedOn: MediaRoom | undefined;
+  private ended: SessionEnd | null = null;
 
   private constructor(
     readonly room: Room,
@@ -104,6 +109,7 @@ export class LiveSession {
 
   /** The SFU room carrying this session, created on a worker when needed (again after a worker died). */
   async mediaRoom(): Promise<MediaRoom> {
+    this.refuseIfEnded();
     const media = this.retired ? undefined : await this.deps.liveRooms.getOrCreate(this.room.id);
     if (!media || this.retired) throw new AppError(ErrorCode.RoomUnavailable, 'The session is being reloaded; join again');
     if (media !== this.media) {
@@ -131,6 +137,7 @@ export class LiveSession {
   /** Called for every join: staff enter directly, everyone else waits until admitted (or enters again after a drop). */
   enter(identity: SocketIdentity): Participant {
     if (this.removed.has(identity.subject)) throw new AppError(ErrorCode.Forbidden, 'You were removed from this session', 403);
+    this.refuseIfEnded();
     let participant = this.participants.get(identity.subject);
     if (!participant) {
       participant = {
@@ -281,6 +288,21 @@ export class LiveSession {
     this.phaseStartedAt = new Date().toISOString();
     await this.log('phase.changed', host.displayName, null, { phase, ...(outcome ? { outcome } : {}), ...(note ? { note } : {}) });
     this.changed();
+    // 闭庭 ends the hearing for everyone.
+    if (phase === 'closing') await this.endFor(host, { reason: 'closing', outcome: outcome as SessionEnd['outcome'], ...(note ? { note } : {}) });
+  }
+
+  /** The host ends a mediation for everyone (a hearing ends by its closing phase). Logged first; ending twice answers the first end. */
+  async end(host: SocketIdentity, reason: Exclude<SessionEnd['reason'], 'closing'>, note?: string): Promise<SessionEnd> {
+    this.requireHost(host);
+    if (this.ended) return this.ended;
+    if (this.room.mode === 'hearing') throw new AppError(ErrorCode.InvalidPayload, 'A hearing ends by closing (闭庭) with its outcome');
+    return this.endFor(host, { reason, ...(note?.trim() ? { note: note.trim() } : {}) });
+  }
+
+  /** How the session ended, or null while it is open. */
+  get endedAs(): SessionEnd | null {
+    return this.ended;
   }
 
   // ---- everyone -----------------------------------------------------------
@@ -398,7 +420,23 @@ export class LiveSession {
         : null,
       you: { ...this.view(participant), isHost, canAdmit: staffViewer && can(staffActor(participant), 'session:admit') },
       participants: visible.map((p) => this.view(p)),
+      ended: this.ended,
     };
+  }
+
+  private async endFor(host: SocketIdentity, input: Omit<SessionEnd, 'at' | 'by' | 'mode'>): Promise<SessionEnd> {
+    if (this.ended) return this.ended;
+    const end: SessionEnd = { at: new Date().toISOString(), by: host.displayName, mode: this.room.mode, ...input };
+    if (this.privateTalk) await this.setPrivateTalk(host, null);
+    await this.log('session.ended', host.displayName, null, { ...end });
+    this.ended = end;
+    this.changed();
+    await this.deps.onEnded?.(this, end);
+    return end;
+  }
+
+  private refuseIfEnded(): void {
+    if (this.ended) throw new AppError(ErrorCode.SessionEnded, this.room.mode === 'hearing' ? 'The hearing has ended' : 'This session has ended', 409);
   }
 
   /** Forgotten while idle: no more timers; the event log holds everything a reload needs. */
@@ -478,6 +516,8 @@ export class LiveSession {
     if (participant.peerId !== peer.id || this.shutDown) return;
     participant.peerId = null;
     participant.handRaised = false;
+    // Let go at the end: gone, not reconnecting.
+    if (this.ended) participant.presence = 'gone';
     if (participant.presence === 'online') {
       participant.presence = 'reconnecting';
       // Someone gone longer than the grace period is shown as gone.
@@ -553,6 +593,9 @@ export class LiveSession {
       case 'phase.changed':
         this.phase = detail.phase as HearingPhase;
         this.phaseStartedAt = at;
+        break;
+      case 'session.ended':
+        this.ended = detail as unknown as SessionEnd;
         break;
       case 'participant.left':
         break;

@@ -9,6 +9,7 @@ import * as sessions from './0003_sessions.ts';
 import * as recordings from './0004_recordings.ts';
 import * as documents from './0005_documents.ts';
 import * as roomsOrganisation from './0006_rooms_organisation.ts';
+import * as sessionEnd from './0040_session_end.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_users_rooms_invitations': {
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '0004_recordings': recordings,
   '0005_documents': documents,
   '0006_rooms_organisation': roomsOrganisation,
+  '0040_session_end': sessionEnd,
 };
