@@ -77,6 +77,8 @@ export interface Progress {
   submittedAt: string;
   rejectionReason: string | null;
   timeline: TimelineEntry[];
+  /** Documents out for signature with the parties' places still unsigned. */
+  awaitingSignatures?: { id: string; kind: string; pendingSlots: string[] }[];
 }
 
 export interface Organisation {

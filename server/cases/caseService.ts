@@ -13,6 +13,7 @@ import type { PartyActor } from '../auth/authService.ts';
 import { findRoom, insertRoom } from '../store/repositories/rooms.ts';
 import { hashCode, randomCode } from './identifiers.ts';
 import { canMove, slaClock, type SlaPolicy } from './workflow.ts';
+import { awaitingSignatures } from '../documents/awaitingSignatures.ts';
 import type { CaseEventBus } from './caseEvents.ts';
 
 export type RequestContext = Omit<AuditContext, 'actor'>;
@@ -313,6 +314,7 @@ export class CaseService {
       rejectionReason: row.rejection_reason,
       timeline: await this.timeline(row.id),
       sessions: sessions.map((room) => ({ mode: room.mode, scheduledAt: room.scheduled_at, startedAt: room.started_at })),
+      awaitingSignatures: await awaitingSignatures(this.db, row.id),
     };
   }
 

@@ -29,6 +29,7 @@ describe('closing a hearing', () => {
     await desk.click('#tab-flow');
     await desk.waitForSelector('[data-testid="consent-status"] [data-slot="applicant"][data-signed="false"]');
     await a.waitForSelector('[data-testid="lobby-docs"]:not([hidden])');
+    expect(await a.textContent('#sign-prompt .sign-prompt-body')).toContain('仲裁庭已发起签署');
     await shot(a, 'phone-10-lobby-consent');
     await signInRoom(a);
     await desk.waitForSelector('[data-testid="consent-status"] [data-slot="applicant"][data-signed="true"]');
@@ -76,5 +77,7 @@ describe('closing a hearing', () => {
     // /track shows the case out of 庭审中.
     const progress = await w.t.server.cases.publicViewById(caseId);
     expect(progress.status).toBe('ruled');
+    // …and lists the consent still awaiting the respondent's signature.
+    expect(progress.awaitingSignatures).toEqual([{ id: doc.id, kind: 'arbitration_rights', pendingSlots: ['respondent'] }]);
   }, 240_000);
 });

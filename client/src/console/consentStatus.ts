@@ -7,7 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import { clear, h } from '../dom.ts';
 import { lk, lt } from '../locales/lifecycle.ts';
 import { injectLifecycleCss } from '../room/lifecycleCss.ts';
-import type { DocumentView } from '../sign/documentsApi.ts';
+import { PARTY_SLOTS, type DocumentView } from '../sign/documentsApi.ts';
 import { ts, type DocumentsKey } from '../sign/strings.ts';
 
 export class ConsentStatus {
@@ -41,7 +41,8 @@ export class ConsentStatus {
       this.list.append(h('li', { class: 'muted', dataset: { consent: 'none' }, i18n: lk('life.consentNone') }));
       return;
     }
-    const signers = doc.version?.signers ?? doc.requiredSigners;
+    // The parties' places: the arbitrator signs the consent last, after opening is decided.
+    const signers = (doc.version?.signers ?? doc.requiredSigners).filter((slot) => PARTY_SLOTS.includes(slot));
     for (const slot of signers) {
       const signed = doc.signatures.some((s) => s.slot === slot);
       const name = doc.content.signatures.find((p) => p.slot === slot)?.name ?? '';

@@ -60,6 +60,7 @@ export const zhLifecycle = {
   // signing in the room
   'life.signPrompt': '请签署《{title}》',
   'life.signPromptBody': '调解员已发起签署，您可以在不离开会场的情况下阅读并签名（声音不中断）。',
+  'life.signPromptBodyHearing': '仲裁庭已发起签署，您可以在不离开庭审的情况下阅读并签名（声音不中断）。',
   'life.signLater': '稍后',
   'life.signSheetTitle': '阅读并签署',
   'life.signRead': '我已阅读，去签名',
@@ -141,6 +142,7 @@ export const enLifecycle: Record<LifecycleKey, string> = {
   'life.backToCase': 'Back to the case',
   'life.signPrompt': 'Please sign “{title}”',
   'life.signPromptBody': 'The mediator sent it for signature: read and sign without leaving the room (the audio goes on).',
+  'life.signPromptBodyHearing': 'The tribunal sent it for signature: read and sign without leaving the hearing (the audio goes on).',
   'life.signLater': 'Later',
   'life.signSheetTitle': 'Read and sign',
   'life.signRead': 'I have read it — sign',

@@ -32,7 +32,7 @@ export function showEndScreen(app: HTMLElement, info: InvitationInfo, end: Sessi
   injectLifecycleCss();
   const hearing = end.mode === 'hearing';
   const headline = hearing ? lt(`life.outcome.${end.outcome ?? 'ruling'}` as LifecycleKey) : lt(`life.reason.${end.reason}` as LifecycleKey);
-  const signing = info.caseId ? new RoomSigning(() => token) : undefined;
+  const signing = info.caseId ? new RoomSigning(() => token, { hearing }) : undefined;
   const steps = h('ol', { class: 'life-end-steps' });
   if (signing) {
     const signStep = h('li', { dataset: { step: 'sign' } }, h('span', { i18n: lk('life.next.sign') }), documentList(signing));

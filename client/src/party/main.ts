@@ -195,7 +195,7 @@ function enterRoom(info: InvitationInfo, media: PreviewResult): void {
     videoTrack: media.videoTrack,
     capture: media.choice,
   });
-  const signing = info.caseId ? new RoomSigning(() => partyToken) : undefined;
+  const signing = info.caseId ? new RoomSigning(() => partyToken, { hearing: info.roomMode === 'hearing' }) : undefined;
   const view = new PartyRoom(session, info, () => partyToken, signing);
   mount(view.el);
   if (signing) {

@@ -29,6 +29,7 @@ const css = `
 .life-docs{list-style:none;margin:6px 0 0;padding:0;display:flex;flex-direction:column;gap:8px}
 .life-doc{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:10px 12px;border:1px solid #e2e8f0;border-radius:10px;background:#fff}
 .life-doc-title{font-weight:600}
+.life-doc-sign{flex:none;white-space:nowrap}
 .life-doc-state{font-size:13px;color:#64748b}
 .life-doc.is-signed .life-doc-state{color:#15803d}
 .life-end .message-card{text-align:left}

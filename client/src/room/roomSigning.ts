@@ -29,7 +29,10 @@ export class RoomSigning {
   /** Told after a signature was accepted (the room shows a toast). */
   onSigned?: (doc: DocumentView) => void;
 
-  constructor(private readonly token: () => string) {
+  constructor(
+    private readonly token: () => string,
+    private readonly opts: { hearing?: boolean } = {},
+  ) {
     injectLifecycleCss();
     this.prompt = h('div', { id: 'sign-prompt', class: 'sign-prompt', attrs: { role: 'alertdialog', hidden: true, 'aria-live': 'assertive' } });
     this.sheet = h('div', { id: 'room-sign', class: 'room-sign', attrs: { role: 'dialog', 'aria-modal': 'true', hidden: true } });
@@ -92,6 +95,7 @@ export class RoomSigning {
   private accept(view: DocumentView): void {
     const before = this.docs.get(view.id);
     this.docs.set(view.id, view);
+    rememberSigner(view.serialNumber, this.token());
     const versionChanged = before?.version?.number !== view.version?.number;
     if (view.me.canSign && (!this.prompted.has(`${view.id}:${view.version?.number}`) || versionChanged)) {
       this.prompted.add(`${view.id}:${view.version?.number}`);
@@ -108,7 +112,7 @@ export class RoomSigning {
     this.prompt.dataset.documentId = doc.id;
     this.prompt.append(
       h('p', { class: 'sign-prompt-title', text: lt('life.signPrompt', { title: doc.title }) }),
-      h('p', { class: 'sign-prompt-body', i18n: lk('life.signPromptBody') }),
+      h('p', { class: 'sign-prompt-body', i18n: lk(this.opts.hearing ? 'life.signPromptBodyHearing' : 'life.signPromptBody') }),
       h(
         'div',
         { class: 'sign-prompt-actions' },
@@ -217,4 +221,13 @@ export function documentList(signing: RoomSigning): HTMLElement {
   render();
   signing.onChange(render);
   return list;
+}
+
+/** Lets /track on this phone offer "sign" for the case: its party token, by serial number. */
+function rememberSigner(serialNumber: string, token: string): void {
+  try {
+    localStorage.setItem(`yunting.signToken.${serialNumber}`, token);
+  } catch {
+    // /track then only lists what awaits signature
+  }
 }

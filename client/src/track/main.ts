@@ -12,6 +12,7 @@ import { field, FormErrors, input } from '../forms/fields.ts';
 import { bootPage, readStored } from '../forms/page.ts';
 import { normaliseCode } from '../forms/validators.ts';
 import { renderTimeline } from './timeline.ts';
+import { renderAwaiting } from './awaiting.ts';
 import { credentialUrl, pageParams } from '../pageParams.ts';
 
 const app = bootPage();
@@ -107,6 +108,7 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
   const live = h('p', { class: 'live-indicator', attrs: { role: 'status' } });
   const toast = h('p', { class: 'alert alert-info update-toast', attrs: { 'aria-live': 'polite', hidden: true } });
   const timelineBox = h('div', { class: 'timeline-box' });
+  const awaitingBox = h('div', { id: 'track-awaiting' });
   let current: Progress = first;
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -125,6 +127,7 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
     bindDate(submitted, progress.submittedAt);
     clear(timelineBox);
     timelineBox.append(renderTimeline(progress));
+    renderAwaiting(awaitingBox, progress);
     if (announce && changed) {
       bindText(toast, 'track.updated', { status: key ? t(key) : progress.status });
       toast.hidden = false;
@@ -168,6 +171,7 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
         live,
       ),
       toast,
+      awaitingBox,
       h('section', { class: 'form-card' }, timelineBox),
       h('button', {
         id: 'track-another',
