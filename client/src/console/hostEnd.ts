@@ -19,7 +19,7 @@ export function openEndDialog(session: RoomSession): void {
       'label',
       { class: 'choice' },
       h('input', { attrs: { type: 'radio', name: 'end-reason', value: reason, checked: i === 0 } }),
-      h('span', { i18n: lk(`life.reason.${reason}`) }),
+      h('span', { i18n: lk(reason === 'other' ? 'life.reasonOther' : `life.reason.${reason}`) }),
     ),
   );
   const note = h('textarea', { id: 'end-note-input', attrs: { rows: 3, maxlength: 2000 } });

@@ -35,7 +35,9 @@ export function showEndScreen(app: HTMLElement, info: InvitationInfo, end: Sessi
   const signing = info.caseId ? new RoomSigning(() => token, { hearing }) : undefined;
   const steps = h('ol', { class: 'life-end-steps' });
   if (signing) {
-    const signStep = h('li', { dataset: { step: 'sign' } }, h('span', { i18n: lk('life.next.sign') }), documentList(signing));
+    // Shown once a document of this party's is known (nothing to sign: no step).
+    const signStep = h('li', { dataset: { step: 'sign' }, attrs: { hidden: true } }, h('span', { i18n: lk('life.next.sign') }), documentList(signing));
+    signing.onChange(() => (signStep.hidden = signing.mine().length === 0));
     steps.append(signStep);
   }
   for (const key of nextSteps(end)) steps.append(h('li', { dataset: { step: key.replace('life.next.', '') }, i18n: lk(key) }));

@@ -43,7 +43,7 @@ const css = `
 .consent-status li{display:flex;justify-content:space-between;padding:4px 0;border-top:1px solid #e2e8f0}
 .consent-status .is-signed{color:#15803d}
 .consent-status .is-pending{color:#b45309}
-.life-ctl-end{color:#b91c1c}
+.life-ctl-end .ctl-icon{color:#fca5a5}
 `;
 
 let injected = false;
