@@ -80,13 +80,14 @@ export async function carryOutEnd(deps: SessionEndDeps, room: Room, end: Session
     .where('id', '=', room.id)
     .where('ended_at', 'is', null)
     .execute();
-  // Everyone is let go at once: the page shows the end screen, media stops, the recording closes and is composed.
+  if (room.case_id) await moveCase(deps, room, end).catch((error: unknown) => deps.log.error({ err: error, roomId: room.id }, 'could not move the case after the session ended'));
+  // Last, and without awaiting, so the host's request is answered before its connection is let go:
+  // everyone sees the end screen, media stops, the recording closes and is composed at once.
   const media = deps.liveRooms.get(room.id);
   if (media) {
     for (const peer of media.peers.values()) if (!peer.closed) peer.notify('room:closed', { reason: 'ended' });
     media.close();
   }
-  if (room.case_id) await moveCase(deps, room, end).catch((error: unknown) => deps.log.error({ err: error, roomId: room.id }, 'could not move the case after the session ended'));
 }
 
 async function moveCase(deps: SessionEndDeps, room: Room, end: SessionEnd): Promise<void> {

@@ -71,6 +71,9 @@ describe('ending a mediation', () => {
     }
     await shot(a, 'phone-02-mediation-ended');
     await desk.waitForSelector('body[data-state="ended"]');
+    // The dialog went with the room: the console shows that the session ended, and the way back to the case.
+    await desk.waitForSelector('#end-dialog', { state: 'detached' });
+    await desk.waitForSelector('#back-btn', { state: 'visible' });
     await shot(desk, 'laptop-04-host-ended');
 
     // The end is a logged session event; the media room is gone at once; the case moved on.

@@ -24,7 +24,13 @@ export function openEndDialog(session: RoomSession): void {
   );
   const note = h('textarea', { id: 'end-note-input', attrs: { rows: 3, maxlength: 2000 } });
   const error = h('p', { id: 'end-error', class: 'life-error', attrs: { role: 'alert', hidden: true } });
-  askDialog({
+  // The end lets everyone go (this console too) before its answer may arrive: the dialog goes with the room.
+  const off = session.on('state', (state) => {
+    if (state !== 'closed' && state !== 'left') return;
+    off();
+    close();
+  });
+  const close = askDialog({
     id: 'end-dialog',
     title: lk('life.endTitle'),
     extra: [
