@@ -85,6 +85,7 @@ export const zhLifecycle = {
   'life.consentPending': '未签署',
   'life.consentNone': '尚未发起签署',
   // reloads
+  'life.afterSign': '返回会场 / 查看后续步骤',
   'life.tapToResume': '轻触此处恢复声音',
   'life.resuming': '正在回到会场…',
 } as const;
@@ -166,6 +167,7 @@ export const enLifecycle: Record<LifecycleKey, string> = {
   'life.consentSigned': 'signed',
   'life.consentPending': 'not signed',
   'life.consentNone': 'not sent for signature yet',
+  'life.afterSign': 'Back to the room / next steps',
   'life.tapToResume': 'Tap to resume sound',
   'life.resuming': 'Returning to the room…',
 };

@@ -211,7 +211,6 @@ function enterRoom(info: InvitationInfo, media: PreviewResult): void {
       view.destroy();
       signing?.stop();
       if (detail.reason === 'ended') return void showEnded(info);
-      if (state === 'left') forgetDeviceChoice(partyToken);
       endScreen(state, detail);
       return;
     }
