@@ -45,6 +45,7 @@ import { sealRoutes } from './http/routes/organisationSeal.ts';
 import { profileRoutes } from './http/routes/staffProfiles.ts';
 import { LiveSessions } from './sessions/liveSessions.ts';
 import { SessionEvidence } from './sessions/sessionEvidence.ts';
+import { carryOutEnd } from './sessions/sessionEnd.ts';
 import { sessionEvidenceRoutes } from './http/routes/sessionEvidence.ts';
 import { recordingRoutes } from './http/routes/recordings.ts';
 import { RecordingService } from './recording/recordingService.ts';
@@ -152,6 +153,7 @@ export async function buildServer(config: Config, options: { logStream?: Destina
     graceSeconds: config.peerGraceSeconds,
     revokeInvitation: (invitationId) => invitations.revokeBySystem(invitationId),
     recordingEnabled: config.recording.enabled,
+    onEnded: (session, end) => carryOutEnd({ db, liveRooms, caseEvents, log: app.log }, session.room, end),
     ...(config.recording.enabled ? { onOpened: (session, media) => recordings.attach(session, media) } : {}),
   });
   const serverSigningKey = signingKeyLoader({ dataDir: config.dataDir, p12File: config.signing?.p12File, p12Password: config.signing?.p12Password });

@@ -65,6 +65,8 @@ export interface InvitationInfo {
   scheduledAt?: string | null;
   /** The host has entered the session at least once (the party may rate it afterwards). */
   sessionStarted?: boolean;
+  /** The host ended the session: the end screen instead of the device check. */
+  ended?: import('../../server/signalling/protocol.ts').SessionEnd | null;
 }
 
 /** Any failed API call. `status` 0 means the request never got an HTTP answer. */

@@ -83,6 +83,8 @@ export interface Progress {
   timeline: TimelineEntry[];
   mediationDueOn?: string | null;
   mayApplyForArbitration?: boolean;
+  /** Documents out for signature with the parties' places still unsigned. */
+  awaitingSignatures?: { id: string; kind: string; pendingSlots: string[] }[];
 }
 
 export type ClockId = 'mediation' | 'acceptance' | 'service' | 'answer' | 'hearing_notice' | 'award';

@@ -79,6 +79,7 @@ export function endCopy(reason: EndReason | undefined): EndCopy {
       return { title: 'end.removedTitle', body: 'end.removedBody', rejoin: false, tone: 'warn' };
     case 'rejected':
       return { title: 'end.rejectedTitle', body: 'end.rejectedBody', rejoin: true, tone: 'warn' };
+    case 'ended':
     case 'room-closed':
       return { title: 'end.endedTitle', body: 'end.endedBody', rejoin: false, tone: 'info' };
     case 'replaced':

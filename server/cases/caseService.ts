@@ -13,6 +13,7 @@ import type { PartyActor } from '../auth/authService.ts';
 import { findRoom, insertRoom } from '../store/repositories/rooms.ts';
 import { hashCode, randomCode } from './identifiers.ts';
 import { canMove, slaClock, type SlaPolicy } from './workflow.ts';
+import { awaitingSignatures } from '../documents/awaitingSignatures.ts';
 import type { CaseEventBus } from './caseEvents.ts';
 import { activeMergeOf, resolveTracking } from './collective/tracking.ts';
 import { CaseClocks } from './caseClocks.ts';
@@ -217,6 +218,8 @@ export class CaseService {
       started_at: null,
       host_user_id: row.assigned_user_id,
       organisation_id: row.organisation_id,
+      ended_at: null,
+      end_detail: null,
     };
     await this.move(actor, caseId, 'case:schedule', 'scheduled', context, {
       note: `${modeName} ${input.scheduledAt}`,
@@ -335,6 +338,7 @@ export class CaseService {
       rejectionReason: row.rejection_reason,
       timeline: await this.timeline(row.id),
       sessions: sessions.map((room) => ({ mode: room.mode, scheduledAt: room.scheduled_at, startedAt: room.started_at })),
+      awaitingSignatures: await awaitingSignatures(this.db, row.id),
     };
   }
 

@@ -54,6 +54,8 @@ export class RoomService {
       host_user_id: actor.userId,
       // An ad-hoc room belongs to its creator's organisation.
       organisation_id: actor.organisationId,
+      ended_at: null,
+      end_detail: null,
     };
     await insertRoom(this.db, room);
     return room;

@@ -19,6 +19,7 @@ import {
   type ChatMessage,
   type HearingPhase,
   type ParticipantView,
+  type SessionEnd,
   type SessionSnapshot,
   type SharedEvidence,
   type SocketIdentity,
@@ -40,6 +41,8 @@ export interface SessionDeps {
   revokeInvitation(invitationId: string): Promise<void>;
   /** Told when a host opens the session on (new) media: recording starts there. */
   onOpened?: (session: LiveSession, media: MediaRoom) => void;
+  /** Told once the end is logged: lets everyone go, closes the media (and recording), moves the case (sessionEnd.ts). */
+  onEnded?: (session: LiveSession, end: SessionEnd) => Promise<void>;
   /** Whether this server records sessions at all (RECORDING=off does not). */
   recordingEnabled?: boolean;
 }
@@ -65,6 +68,7 @@ export class LiveSession {
   /** Forgotten by LiveSessions (its room idle): a newer instance carries the room from now on. */
   private retired = false;
   private openedOn: MediaRoom | undefined;
+  private ended: SessionEnd | null = null;
   private readonly events: SessionLog;
   /** Commands that change the session run one at a time: logged first, then applied, in log order. */
   private readonly commands = new SerialQueue();
@@ -88,11 +92,13 @@ export class LiveSession {
     session.privateTalk = state.privateTalk;
     session.phase = state.phase;
     session.phaseStartedAt = state.phaseStartedAt;
+    session.ended = state.ended;
     return session;
   }
 
   /** The SFU room carrying this session, created on a worker when needed (again after a worker died). */
   async mediaRoom(): Promise<MediaRoom> {
+    this.refuseIfEnded();
     const media = this.retired ? undefined : await this.deps.liveRooms.getOrCreate(this.room.id);
     if (!media || this.retired) throw new AppError(ErrorCode.RoomUnavailable, 'The session is being reloaded; join again');
     if (media !== this.media) {
@@ -123,6 +129,7 @@ export class LiveSession {
   enter(identity: SocketIdentity): Promise<Participant> {
     return this.commands.run(async () => {
       if (this.removed.has(identity.subject)) throw new AppError(ErrorCode.Forbidden, 'You were removed from this session', 403);
+      this.refuseIfEnded();
       let participant = this.participants.get(identity.subject);
       if (!participant) {
         const fresh = newParticipant(identity.subject, identity.displayName, identity.role, 'online');
@@ -282,12 +289,49 @@ export class LiveSession {
       const events: NewEvent[] = [];
       if (this.privateTalk) events.push({ kind: 'private.ended', subject: null, detail: { side: this.privateTalk.side } });
       events.push({ kind: 'phase.changed', subject: null, detail: { phase, ...(outcome ? { outcome } : {}), ...(note ? { note } : {}) } });
+      // 闭庭 ends the hearing for everyone, in the same logged step.
+      const end = phase === 'closing' ? this.endOf(host, { reason: 'closing', outcome: outcome as SessionEnd['outcome'], ...(note ? { note } : {}) }) : null;
+      if (end) events.push({ kind: 'session.ended', subject: null, detail: { ...end } });
       const ats = await this.record(host.displayName, events);
       if (this.privateTalk) this.applyTalk(null);
       this.phase = phase;
-      this.phaseStartedAt = ats.at(-1)!;
+      this.phaseStartedAt = ats.at(end ? -2 : -1)!;
+      if (end) this.ended = end;
       this.changed();
+      if (end) await this.deps.onEnded?.(this, end);
     });
+  }
+
+  /** The host ends a mediation for everyone (a hearing ends by its closing phase). Logged first; ending twice answers the first end. */
+  end(host: SocketIdentity, reason: Exclude<SessionEnd['reason'], 'closing'>, note?: string): Promise<SessionEnd> {
+    return this.commands.run(async () => {
+      this.requireHost(host);
+      if (this.ended) return this.ended;
+      if (this.room.mode === 'hearing') throw new AppError(ErrorCode.InvalidPayload, 'A hearing ends by closing (闭庭) with its outcome');
+      const end = this.endOf(host, { reason, ...(note?.trim() ? { note: note.trim() } : {}) });
+      const events: NewEvent[] = [];
+      if (this.privateTalk) events.push({ kind: 'private.ended', subject: null, detail: { side: this.privateTalk.side } });
+      events.push({ kind: 'session.ended', subject: null, detail: { ...end } });
+      await this.record(host.displayName, events);
+      if (this.privateTalk) this.applyTalk(null);
+      this.ended = end;
+      this.changed();
+      await this.deps.onEnded?.(this, end);
+      return end;
+    });
+  }
+
+  /** How the session ended, or null while it is open. */
+  get endedAs(): SessionEnd | null {
+    return this.ended;
+  }
+
+  private endOf(host: SocketIdentity, input: Omit<SessionEnd, 'at' | 'by' | 'mode'>): SessionEnd {
+    return { at: new Date().toISOString(), by: host.displayName, mode: this.room.mode, ...input };
+  }
+
+  private refuseIfEnded(): void {
+    if (this.ended) throw new AppError(ErrorCode.SessionEnded, this.room.mode === 'hearing' ? 'The hearing has ended' : 'This session has ended', 409);
   }
 
   private applyTalk(talk: (PrivateTalk & { since: string }) | null): void {
@@ -422,6 +466,7 @@ export class LiveSession {
         : null,
       you: { ...this.view(participant), isHost, canAdmit: staffViewer && can(staffActor(participant), 'session:admit') },
       participants: visible.map((p) => this.view(p)),
+      ended: this.ended,
     };
   }
 
@@ -522,6 +567,8 @@ export class LiveSession {
     participant.peerId = null;
     participant.handRaised = false;
     this.quality.disconnected(participant.subject, true);
+    // Let go at the end: gone, not reconnecting.
+    if (this.ended) participant.presence = 'gone';
     if (participant.presence === 'online') {
       participant.presence = 'reconnecting';
       // Someone gone longer than the grace period is shown as gone.

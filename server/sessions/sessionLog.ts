@@ -24,7 +24,8 @@ export type EventKind =
   | 'private.started'
   | 'private.ended'
   | 'phase.changed'
-  | 'connection.quality';
+  | 'connection.quality'
+  | 'session.ended';
 
 export interface NewEvent {
   kind: EventKind;

@@ -1,5 +1,5 @@
 /** A session participant as the server holds it, and the state a session's event log replays to. */
-import type { HearingPhase, ParticipantView, SocketIdentity } from '../signalling/protocol.ts';
+import type { HearingPhase, ParticipantView, SessionEnd, SocketIdentity } from '../signalling/protocol.ts';
 import type { SessionEventsTable } from '../store/schema.ts';
 import { randomUUID } from 'node:crypto';
 import { sideOf, type AudienceMember, type PrivateTalk } from './audience.ts';
@@ -42,11 +42,13 @@ export interface ReplayedState {
   privateTalk: (PrivateTalk & { since: string }) | null;
   phase: HearingPhase | null;
   phaseStartedAt: string | null;
+  /** How the session ended (session.ended), or null while it is open. */
+  ended: SessionEnd | null;
 }
 
 /** The session as its log says it is. Nobody is connected to a session just loaded: everyone is gone until they come back. */
 export function replayEvents(events: SessionEventsTable[]): ReplayedState {
-  const state: ReplayedState = { participants: new Map(), removed: new Set(), privateTalk: null, phase: null, phaseStartedAt: null };
+  const state: ReplayedState = { participants: new Map(), removed: new Set(), privateTalk: null, phase: null, phaseStartedAt: null, ended: null };
   for (const event of events) {
     const { subject, at } = event;
     const detail = JSON.parse(event.detail) as Record<string, string>;
@@ -92,6 +94,9 @@ export function replayEvents(events: SessionEventsTable[]): ReplayedState {
       case 'phase.changed':
         state.phase = detail.phase as HearingPhase;
         state.phaseStartedAt = at;
+        break;
+      case 'session.ended':
+        state.ended = detail as unknown as SessionEnd;
         break;
       case 'participant.left':
       case 'connection.quality':

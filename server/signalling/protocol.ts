@@ -136,6 +136,14 @@ export const RequestSchemas = {
     },
     { additionalProperties: false },
   ),
+  /** The host ends the session for everyone (a hearing ends by closing: `session:phase` closing). */
+  'session:end': Type.Object(
+    {
+      reason: Type.Union([Type.Literal('agreement'), Type.Literal('no_agreement'), Type.Literal('adjourned'), Type.Literal('other')]),
+      note: Type.Optional(Type.String({ maxLength: 2000 })),
+    },
+    { additionalProperties: false },
+  ),
   'chat:send': Type.Object({ text: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
   /** What was said and shown so far that this participant may see (after a reload or a reconnect). */
   'session:history': Type.Object({}, { additionalProperties: false }),
@@ -215,6 +223,7 @@ export interface ResponseData {
   'session:lowerHand': Record<string, never>;
   'session:private': Record<string, never>;
   'session:phase': Record<string, never>;
+  'session:end': SessionEnd;
   'chat:send': ChatMessage;
   'session:history': { messages: ChatMessage[]; evidence: SharedEvidence[] };
   'session:quality': { accepted: boolean };
@@ -255,6 +264,18 @@ export interface SessionSnapshot {
   privateTalk: { side: 'applicant' | 'respondent' | null; includesYou: boolean; since: string } | null;
   you: ParticipantView & { isHost: boolean; canAdmit: boolean };
   participants: ParticipantView[];
+  /** Set once the host has ended the session for everyone. */
+  ended?: SessionEnd | null;
+}
+
+/** How a session ended: a mediation by its host's 结束调解 (reason), a hearing by 闭庭 (outcome). */
+export interface SessionEnd {
+  at: string;
+  by: string;
+  mode: 'face_to_face' | 'back_to_back' | 'hearing';
+  reason: 'agreement' | 'no_agreement' | 'adjourned' | 'other' | 'closing';
+  outcome?: 'ruling' | 'adjournment' | 'settlement';
+  note?: string;
 }
 
 /** Why a track is not being recorded while its producer is live. */
@@ -302,6 +323,8 @@ export const ErrorCode = {
   RateLimited: 'RATE_LIMITED',
   /** The database is briefly unreachable: nothing changed, send the same request again shortly. */
   StoreUnavailable: 'STORE_UNAVAILABLE',
+  /** The host ended this session for everyone: it cannot be entered again. */
+  SessionEnded: 'SESSION_ENDED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -318,7 +341,7 @@ export type ClientToServerEvents = {
 };
 
 /** Why the server tells a client to rejoin or that it was removed; both the log and the page understand these. */
-export type CloseReason = 'worker-died' | 'replaced' | 'removed' | 'rejected' | 'room-closed' | 'server-shutdown' | 'revoked' | 'disabled';
+export type CloseReason = 'ended' | 'worker-died' | 'replaced' | 'removed' | 'rejected' | 'room-closed' | 'server-shutdown' | 'revoked' | 'disabled';
 
 export interface ServerToClientEvents {
   'peer:joined': (peer: PeerSummary) => void;

@@ -202,6 +202,10 @@ export interface RoomsTable {
   host_user_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** The case's organisation, or for a room without a case its creator's; null: the platform admin's. */
   organisation_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set when the host ended the session for everyone (0040). */
+  ended_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON of the SessionEnd (reason, outcome, note, by). */
+  end_detail: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface InvitationsTable {

@@ -56,6 +56,9 @@ describe('fast-track hearing', () => {
         await desk.check('input[name="closing-outcome"][value="ruling"]');
         await desk.fill('#closing-note', '当庭裁决：被申请人于十日内支付拖欠工资8000元。');
         await desk.click('#closing-confirm');
+        // 闭庭 ends the hearing: the phones leave the room for the end screen (tests/e2e/hearing-close.test.ts).
+        await Promise.all([a, b].map((party) => party.waitForSelector('[data-testid="session-ended"]', { timeout: 30_000 })));
+        break;
       } else {
         expect(await desk.getAttribute('#next-phase', 'data-next')).toBe(phase);
         await desk.click('#next-phase');

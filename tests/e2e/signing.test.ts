@@ -112,6 +112,8 @@ describe('signing on two phones', () => {
     await shot(applicant, '04-drawn');
     await applicant.locator('#sign-confirm').click();
     await state(applicant, 'signed');
+    // No dead end after signing: a way back (to the room or the end screen; /track when opened on its own).
+    await applicant.waitForSelector('#sign-after', { state: 'visible' });
     await shot(applicant, '05-signed');
 
     await readAndOpenPad(respondent);

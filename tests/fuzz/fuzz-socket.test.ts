@@ -67,13 +67,17 @@ const validPayloads: ValidPayloads = {
   'session:phase': () =>
     fc.record(
       {
-        phase: fc.constantFrom(...hearingPhases),
+        // Not 闭庭: closing ends the hearing, and with it the room the property shares.
+        phase: fc.constantFrom(...hearingPhases.filter((phase) => phase !== 'closing')),
         outcome: fc.constantFrom('ruling' as const, 'adjournment' as const, 'settlement' as const),
         note: fc.string({ maxLength: 200 }),
       },
       { requiredKeys: ['phase'] },
     ),
   'chat:send': () => fc.record({ text: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }) }),
+  // Sent with a reason only a party may send (a valid end would close the one room the property shares;
+  // ending is covered by tests/integration/session-end.test.ts); mutated variants still reach the schema.
+  'session:end': () => fc.record({ reason: fc.constantFrom('agreement' as const, 'no_agreement' as const, 'adjourned' as const, 'other' as const), note: fc.string({ maxLength: 200 }) }),
   'session:history': () => fc.constant({}),
   'session:quality': () =>
     fc.record({
@@ -87,6 +91,8 @@ const validPayloads: ValidPayloads = {
 };
 
 const requestNames = Object.keys(RequestSchemas) as RequestName[];
+/** Requests that, accepted from the host, end the room the property shares: sent only by parties in the sequences. */
+const endsTheRoom = new Set<RequestName>(['session:end']);
 const knownCodes = new Set<string>(Object.values(ErrorCode));
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -160,7 +166,8 @@ async function fuzzRoom(mode: 'face_to_face' | 'back_to_back' | 'hearing', timeM
       fc.array(fc.record({ actor: fc.constantFrom(...actorNames), name: fc.constantFrom(...requestNames), seed: fc.integer() }), { minLength: 1, maxLength: 6 }),
       fc.gen(),
       async (plan, gen) => {
-        for (const { actor, name } of plan) {
+        for (const { actor: planned, name } of plan) {
+          const actor = endsTheRoom.has(name) && planned === 'host' ? 'party' : planned;
           await world.ensure();
           const ids = { ...world.ids(), own: world.own(actor), caps: world.routerRtpCapabilities };
           const { variant, payload } = gen(() => payloadVariant((validPayloads[name] as (ids: Ids) => fc.Arbitrary<unknown>)(ids)));

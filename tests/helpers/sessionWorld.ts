@@ -28,9 +28,11 @@ export interface SessionWorld {
 export function sessionWorld(hostRole: 'mediator' | 'arbitrator'): SessionWorld {
   const contexts: BrowserContext[] = [];
   let orgId = '';
+  /** Each case gets its own applicant, so a suite may open several (the same dispute twice is refused). */
+  let cases = 0;
   const world = {
     async caseSession(mode) {
-      const applicant = { ...application(orgId).applicant, idNumber: residentId(1) };
+      const applicant = { ...application(orgId).applicant, idNumber: residentId(1 + cases++) };
       const created = await submitApplication(world.t, application(orgId, { applicant }));
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const list = await world.t.api<{ cases: { id: string; serialNumber: string }[] }>('GET', '/api/cases', undefined, world.clerk.token);

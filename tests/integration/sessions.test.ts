@@ -233,8 +233,13 @@ describe('fast-track hearing', () => {
     await ok(host.socket, 'session:unmute', { participantId: partyId });
     expect(micProducer.paused).toBe(false);
 
+    // 闭庭 ends the hearing for everyone: the party is let go, and nobody can enter it again.
+    const letGo = nextEvent(a.socket, 'room:closed');
     await ok(host.socket, 'session:phase', { phase: 'closing', outcome: 'adjournment', note: '双方需补充证据，择期再审' });
-    expect(await request(host.socket, 'session:phase', { phase: 'closing', outcome: 'ruling' })).toMatchObject({ ok: false });
+    expect(await letGo).toEqual({ reason: 'ended' });
+    const again = await participant(t.url, { token: arbitrator.token, roomId });
+    expect(await request(again.socket, 'session:phase', { phase: 'closing', outcome: 'ruling' })).toMatchObject({ ok: false });
+    expect(await request(again.socket, 'room:capabilities', {})).toMatchObject({ ok: false, error: { code: 'SESSION_ENDED' } });
     const log = await t.server.db.selectFrom('session_events').select(['kind', 'detail', 'at']).where('room_id', '=', roomId).orderBy('at').orderBy('id').execute();
     const phaseLog = log.filter((e) => e.kind === 'phase.changed').map((e) => JSON.parse(e.detail) as { phase: string; outcome?: string });
     expect(phaseLog.map((p) => p.phase)).toEqual([...phases, 'closing']);

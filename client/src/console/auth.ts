@@ -1,3 +1,8 @@
+/**
+ * The staff login, kept in localStorage so every console tab of this browser
+ * is logged in (until the token expires or someone logs out; logging out in
+ * one tab logs out all of them at their next request).
+ */
 import type { LoginResult, StaffUser } from '../api.ts';
 
 const KEY = 'yunting.staff';
@@ -15,11 +20,12 @@ function expiresAtMs(value: string | number): number {
 
 export function loadStaff(): StaffSession | undefined {
   try {
-    const raw = sessionStorage.getItem(KEY);
+    const raw = localStorage.getItem(KEY) ?? sessionStorage.getItem(KEY);
     if (!raw) return undefined;
     const staff = JSON.parse(raw) as StaffSession;
     const expires = expiresAtMs(staff.expiresAt);
     if (!staff.token || (Number.isFinite(expires) && expires <= Date.now())) {
+      localStorage.removeItem(KEY);
       sessionStorage.removeItem(KEY);
       return undefined;
     }
@@ -32,7 +38,7 @@ export function loadStaff(): StaffSession | undefined {
 export function saveStaff(result: LoginResult): StaffSession {
   const staff: StaffSession = { token: result.token, expiresAt: result.expiresAt, user: result.user };
   try {
-    sessionStorage.setItem(KEY, JSON.stringify(staff));
+    localStorage.setItem(KEY, JSON.stringify(staff));
   } catch {
     // Storage disabled: the login lasts until the tab is reloaded.
   }
@@ -41,6 +47,7 @@ export function saveStaff(result: LoginResult): StaffSession {
 
 export function clearStaff(): void {
   try {
+    localStorage.removeItem(KEY);
     sessionStorage.removeItem(KEY);
   } catch {
     // nothing to clear

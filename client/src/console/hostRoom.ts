@@ -17,6 +17,8 @@ import { RoomView } from '../room/view.ts';
 import { FlowPanel } from './flowPanel.ts';
 import { NotesPanel } from './notesPanel.ts';
 import { ParticipantsPanel } from './participantsPanel.ts';
+import { askHostLeave, endControl } from './hostEnd.ts';
+import { ConsentStatus } from './consentStatus.ts';
 
 type Tab = 'participants' | 'flow' | 'chat' | 'evidence' | 'notes';
 
@@ -36,6 +38,8 @@ export class HostRoom {
   private readonly chat: ChatPanel;
   private readonly evidence: EvidencePanel;
   private readonly notes: NotesPanel;
+  private readonly consent?: ConsentStatus;
+  private readonly endBtn: HTMLButtonElement;
   private readonly tabButtons = new Map<Tab, HTMLButtonElement>();
   private readonly panels = new Map<Tab, HTMLElement>();
   private readonly phase = new PhaseBanner('phase-banner');
@@ -59,12 +63,16 @@ export class HostRoom {
       extra: typeof navigator.mediaDevices?.getDisplayMedia === 'function' ? h('div', { class: 'ev-screen' }, screenInPanel) : undefined,
     });
     this.notes = new NotesPanel(session);
+    // A hearing's arbitrator sees whether each party has signed the simplified-procedure consent.
+    if (room.mode === 'hearing' && room.caseId) this.consent = new ConsentStatus(opts.token(), room.caseId);
+    this.endBtn = endControl(session);
+    this.endBtn.hidden = true;
 
     const tablist = h('div', { class: 'side-tabs', attrs: { role: 'tablist' } });
     const body = h('div', { class: 'side-panels' });
     const content: Record<Tab, HTMLElement> = {
       participants: this.participants.el,
-      flow: this.flow.el,
+      flow: this.consent ? h('div', {}, this.consent.el, this.flow.el) : this.flow.el,
       chat: this.chat.el,
       evidence: this.evidence.el,
       notes: this.notes.el,
@@ -105,7 +113,13 @@ export class HostRoom {
       mode: room.mode,
       sidebar,
       hideLobbyPeers: true,
-      extraControls: screenCtl ? [screenCtl] : [],
+      extraControls: [...(screenCtl ? [screenCtl] : []), this.endBtn],
+      onLeave: () =>
+        askHostLeave(session, {
+          hearing: room.mode === 'hearing',
+          isHost: !!session.snapshot?.you.isHost,
+          onCloseHearing: () => this.select('flow'),
+        }),
       subheader: [this.phase.el, this.talkStrip],
     });
     this.participants.attach(this.view);
@@ -136,6 +150,7 @@ export class HostRoom {
     this.chat.destroy();
     this.evidence.destroy();
     this.notes.destroy();
+    this.consent?.destroy();
     this.view.destroy();
   }
 
@@ -179,6 +194,8 @@ export class HostRoom {
   }
 
   private onSnapshot(snapshot: SessionSnapshot): void {
+    // 结束调解 for the host of a mediation; a hearing ends by 闭庭 in the flow tab.
+    this.endBtn.hidden = !snapshot.you.isHost || snapshot.mode === 'hearing';
     this.participants.update(snapshot);
     this.flow.update(snapshot);
     this.phase.update(snapshot);

@@ -26,6 +26,9 @@ import { LiveCases } from './live.ts';
 import { renderNav, type Section } from './nav.ts';
 import { roomsView } from './rooms.ts';
 import { statsView } from './stats.ts';
+import { forgetOpenRoom, openRoomToResume, rememberOpenRoom } from './roomResume.ts';
+import { resumeWithKeptChoice } from '../room/resume.ts';
+import { lk } from '../locales/lifecycle.ts';
 
 type View = 'login' | 'rooms' | 'room' | 'cases' | 'case' | 'stats' | 'admin';
 
@@ -74,6 +77,7 @@ function mountPage(page: MountedView, section: Section): void {
 
 /** Stops any media of the current room without telling the server (used on navigation). */
 function stopRoom(): void {
+  forgetOpenRoom();
   activePreview?.destroy();
   activePreview = undefined;
   activeView?.destroy();
@@ -297,6 +301,8 @@ function enterRoom(room: Room, media: PreviewResult): void {
   });
   activeSession = session;
   activeView = view;
+  // A reload of this tab comes back into this room.
+  rememberOpenRoom(room, media.choice, roomReturn.label === 'case.back' ? (room.caseId ?? null) : null);
   releaseWake = keepScreenAwake();
   mount(view.el);
   exposeForTests(session);
@@ -308,6 +314,7 @@ function enterRoom(room: Room, media: PreviewResult): void {
       activeView = undefined;
       releaseWake?.();
       releaseWake = undefined;
+      forgetOpenRoom();
       if (detail.reason === 'auth') return signOut('console.sessionExpired');
       return showEnd(room, state, detail);
     }
@@ -318,6 +325,12 @@ function enterRoom(room: Room, media: PreviewResult): void {
 
 function showEnd(room: Room, state: 'left' | 'closed', detail: StateDetail): void {
   setView('room', state);
+  if (detail.reason === 'ended') {
+    // Ended for everyone: no way back in, only back to the case (where the recording is being composed).
+    document.body.dataset.state = 'ended';
+    mount(messageScreen({ tone: 'info', title: lk('life.hostEnded'), body: lk('life.hostEndedBody'), actions: [{ id: 'back-btn', label: roomReturn.label, primary: true, onClick: () => roomReturn.go() }] }));
+    return;
+  }
   const copy = endCopy(detail.reason);
   mount(
     messageScreen({
@@ -340,9 +353,27 @@ window.addEventListener('hashchange', () => {
   if (staff) route();
 });
 renderUser();
+/** A reload while in a room: back into that room with the kept devices (the device check if they cannot be had). */
+async function resumeRoom(): Promise<boolean> {
+  const open = openRoomToResume();
+  if (!open || !staff) return false;
+  if (open.caseId) roomReturn = { label: 'case.back', go: () => (location.hash = `#/case/${open.caseId}`, showCase(open.caseId!)) };
+  renderNav(nav, staff.user, undefined);
+  setView('room', 'joining');
+  const media = await resumeWithKeptChoice(open.choice);
+  if (!media) {
+    void showRoomPreview(open.room);
+    return true;
+  }
+  enterRoom(open.room, media);
+  return true;
+}
+
 if (staff) {
   live.start(staff.token);
-  route();
+  void resumeRoom().then((resumed) => {
+    if (!resumed) route();
+  });
 } else showLogin();
 // Version shown in the footer helps support calls; failure here is harmless.
 void api

@@ -13,6 +13,9 @@ import { endCopy, loadingScreen, messageScreen } from '../ui.ts';
 import { offerRating } from './rating.ts';
 import { credentialUrl, pageParams } from '../pageParams.ts';
 import { PartyRoom } from './room.ts';
+import { showEndScreen } from './endScreen.ts';
+import { RoomSigning } from '../room/roomSigning.ts';
+import { forgetDeviceChoice, keptDeviceChoice, keepDeviceChoice, resumeWithKeptChoice } from '../room/resume.ts';
 
 registerStrings(zhRoom, enRoom);
 
@@ -75,6 +78,14 @@ async function boot(): Promise<void> {
   }
   document.title = `${info.roomTitle} · 云庭`;
   caseSession = Boolean((info as { caseId?: string | null }).caseId);
+  // An ended session is not entered again: its invitation opens the end screen (documents, rating, tracking).
+  if (info.ended) return void showEnded(info);
+  // A reload (or a second visit) while the session is live goes straight back in with the kept device choice.
+  const kept = keptDeviceChoice(partyToken);
+  if (kept && info.sessionStarted && !receiveOnly) {
+    const media = await resumeWithKeptChoice(kept);
+    if (media) return enterRoom(info, media);
+  }
   void showPreview(info);
 }
 
@@ -161,9 +172,21 @@ async function showPreview(info: InvitationInfo): Promise<void> {
   if (autojoin && currentPreview === preview) preview.join();
 }
 
+let releaseEnd: (() => void) | undefined;
+
+async function showEnded(info: InvitationInfo): Promise<void> {
+  forgetDeviceChoice(partyToken);
+  releaseEnd?.();
+  let fresh = info;
+  if (!fresh.ended) fresh = await api.getInvitation(partyToken).catch(() => info);
+  if (!fresh.ended) return endScreen('closed', { reason: 'room-closed' });
+  releaseEnd = showEndScreen(app, fresh, fresh.ended, partyToken);
+}
+
 function enterRoom(info: InvitationInfo, media: PreviewResult): void {
   currentPreview = undefined;
   setState('joining');
+  keepDeviceChoice(partyToken, media.choice);
   const session = new RoomSession({
     token: partyToken,
     displayName: info.displayName,
@@ -172,8 +195,13 @@ function enterRoom(info: InvitationInfo, media: PreviewResult): void {
     videoTrack: media.videoTrack,
     capture: media.choice,
   });
-  const view = new PartyRoom(session, info, () => partyToken);
+  const signing = info.caseId ? new RoomSigning(() => partyToken, { hearing: info.roomMode === 'hearing' }) : undefined;
+  const view = new PartyRoom(session, info, () => partyToken, signing);
   mount(view.el);
+  if (signing) {
+    document.body.append(signing.sheet);
+    signing.start();
+  }
   exposeForTests(session);
   const release = keepScreenAwake();
 
@@ -181,6 +209,8 @@ function enterRoom(info: InvitationInfo, media: PreviewResult): void {
     if (state === 'left' || state === 'closed') {
       release();
       view.destroy();
+      signing?.stop();
+      if (detail.reason === 'ended') return void showEnded(info);
       endScreen(state, detail);
       return;
     }

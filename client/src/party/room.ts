@@ -18,6 +18,9 @@ import type { RoomSession } from '../room/session.ts';
 import { clockText, errorText } from '../room/sessionText.ts';
 import { Sheet } from '../room/sheet.ts';
 import { RoomView } from '../room/view.ts';
+import { askDialog } from '../room/confirmDialog.ts';
+import { documentList, type RoomSigning } from '../room/roomSigning.ts';
+import { lk, lt } from '../locales/lifecycle.ts';
 
 function controlButton(id: string, icon: string, label: I18nKey, onClick: () => void, extraClass = ''): HTMLButtonElement {
   return h(
@@ -70,11 +73,12 @@ export class PartyRoom {
   private readonly peopleList = h('ul', { class: 'participant-list people-list' });
   private admitted?: boolean;
 
-  constructor(session: RoomSession, info: InvitationInfo, token: () => string) {
+  constructor(session: RoomSession, info: InvitationInfo, token: () => string, signing?: RoomSigning) {
     this.session = session;
     document.body.dataset.admitted = 'false';
 
     // ------------------------------------------------------------ overlays
+    const lobbyDocs = h('p', { class: 'alert alert-info life-lobby-docs', attrs: { hidden: true, role: 'button', tabindex: '0' }, dataset: { testid: 'lobby-docs' }, on: { click: () => signing?.open() } });
     this.lobby = h(
       'div',
       { class: 'lobby', attrs: { role: 'status', 'aria-live': 'polite' }, dataset: { testid: 'lobby' } },
@@ -85,6 +89,7 @@ export class PartyRoom {
         h('p', { class: 'lobby-body', i18n: info.roomMode === 'hearing' ? 'room.lobbyBodyHearing' : 'room.lobbyBody' }),
         h('p', { class: 'lobby-hint', i18n: 'room.lobbyHint' }),
         h('p', { class: 'record-notice lobby-record', dataset: { testid: 'lobby-record' } }, h('span', { class: 'rec-dot', html: icons.record }), h('span', { i18n: 'room.recording' })),
+        lobbyDocs,
       ),
     );
     this.privateNotice = h(
@@ -110,6 +115,8 @@ export class PartyRoom {
     const chatSheet = this.sheet(new Sheet('chat-sheet', 'chat.title', this.chat.el, { tall: true }));
     const evidenceSheet = this.sheet(new Sheet('evidence-sheet', 'ev.title', this.evidence.el, { tall: true }));
     const peopleSheet = this.sheet(new Sheet('people-sheet', 'room.people', this.peopleList));
+    // Documents awaiting this party's signature: a menu entry with a badge, and a note in the lobby.
+    const docsSheet = signing ? this.sheet(new Sheet('docs-sheet', lk('life.signMenu'), documentList(signing))) : undefined;
 
     this.audioOnlyBtn = sheetItem('audio-only-btn', icons.audioOnly, 'room.audioOnly', () => void session.setAudioOnly(!session.local.audioOnly));
     this.switchBtn = sheetItem('switch-sheet-btn', icons.switchCamera, 'room.switchCamera', () => {
@@ -124,6 +131,12 @@ export class PartyRoom {
       moreSheet.close();
       peopleSheet.open();
     });
+    const docsItem = docsSheet
+      ? sheetItem('docs-btn', icons.file, lk('life.signMenu'), () => {
+          moreSheet.close();
+          docsSheet.open();
+        })
+      : undefined;
     const canShareScreen = !isMobile() && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
     if (canShareScreen) {
       this.screenBtn = sheetItem('screen-btn', icons.screen, 'room.shareScreen', () => {
@@ -134,7 +147,7 @@ export class PartyRoom {
     const moreContent = h(
       'div',
       { class: 'more-sheet' },
-      h('div', { class: 'sheet-grid' }, this.evidenceItem, peopleItem, this.switchBtn, this.screenBtn),
+      h('div', { class: 'sheet-grid' }, this.evidenceItem, peopleItem, this.switchBtn, this.screenBtn, docsItem),
       h('div', { class: 'sheet-toggle' }, this.audioOnlyBtn, h('p', { class: 'muted small', i18n: 'room.audioOnlyHint' })),
     );
     const moreSheet = this.sheet(new Sheet('more-sheet', 'room.more', moreContent));
@@ -146,10 +159,24 @@ export class PartyRoom {
     };
     evidenceSheet.onToggle = (open) => this.evidence.setVisible(open);
     this.chat.onUnread = (n) => setBadge(this.chatBtn, n);
+    let unreadEvidence = 0;
+    const moreBadge = () => setBadge(this.moreBtn, unreadEvidence + (signing?.pending().length ?? 0));
     this.evidence.onUnread = (n) => {
+      unreadEvidence = n;
       setBadge(this.evidenceItem, n);
-      setBadge(this.moreBtn, n);
+      moreBadge();
     };
+    if (signing && docsItem) {
+      const onDocs = () => {
+        const n = signing.pending().length;
+        setBadge(docsItem, n);
+        moreBadge();
+        lobbyDocs.hidden = n === 0;
+        lobbyDocs.textContent = lt('life.lobbyDocs', { n });
+      };
+      this.offs.push(signing.onChange(onDocs));
+      signing.onSigned = (doc) => this.view.notify(lk('life.signDone'), { title: doc.title });
+    }
 
     // ------------------------------------------------------------ controls
     this.handBtn = controlButton('hand-btn', icons.hand, 'room.hand', () => void this.toggleHand(), 'needs-admit');
@@ -163,7 +190,17 @@ export class PartyRoom {
       mode: info.roomMode,
       switchInBar: false,
       extraControls: [this.handBtn, this.chatBtn, this.moreBtn],
-      overlays: [this.lobby, this.privateNotice, ...this.sheets.map((s) => s.el)],
+      overlays: [this.lobby, this.privateNotice, ...(signing ? [signing.prompt] : []), ...this.sheets.map((s) => s.el)],
+      onLeave: () =>
+        askDialog({
+          id: 'leave-dialog',
+          title: lk('life.leaveTitle'),
+          body: lk(info.roomMode === 'hearing' ? 'life.leaveBodyHearing' : 'life.leaveBody'),
+          choices: [
+            { id: 'leave-stay', label: lk('life.stay'), kind: 'secondary', onClick: () => undefined },
+            { id: 'leave-confirm', label: lk('life.leaveConfirm'), kind: 'danger', onClick: () => void session.leave() },
+          ],
+        }),
       subheader: [this.phase.el, this.withYou, this.mutedStrip, this.audioOnlyStrip],
     });
 

@@ -665,6 +665,7 @@ export class RoomSession extends Emitter<SessionEvents> {
       const name = err instanceof Error ? err.name : '';
       if (name === 'UnsupportedError') return this.end('error', err as Error);
       if (isSignallingError(err, 'FORBIDDEN')) return this.end('removed', err);
+      if (isSignallingError(err, 'SESSION_ENDED')) return this.end('ended', err);
       if (isSignallingError(err, 'NOT_FOUND') && !joinedServerSide) return this.end('room-closed', err);
       if (!this.everJoined && this.joinFailures >= 5) return this.end('error', err as Error);
 

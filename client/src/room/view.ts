@@ -18,6 +18,8 @@ export interface RoomViewOptions {
   sidebarExtra?: HTMLElement;
   /** Console: replaces the default sidebar (participant list + extra) entirely. */
   sidebar?: HTMLElement;
+  /** What 离开 does instead of leaving at once (a confirmation). */
+  onLeave?: () => void;
   /** Buttons placed in the control bar before "leave". */
   extraControls?: HTMLElement[];
   /** false: the page offers "switch camera" elsewhere (the phone's "more" sheet). */
@@ -185,7 +187,7 @@ export class RoomView {
         void this.session.setCameraOff(!this.session.local.cameraOff);
       }),
       switch: this.controlButton('switch-btn', icons.switchCamera, 'room.switchCamera', () => void this.session.switchCamera()),
-      leave: this.controlButton('leave-btn', icons.leave, 'room.leave', () => void this.session.leave()),
+      leave: this.controlButton('leave-btn', icons.leave, 'room.leave', () => (opts.onLeave ? opts.onLeave() : void this.session.leave())),
     };
     this.buttons.leave.classList.add('ctl-leave');
     this.buttons.switch.hidden = true;

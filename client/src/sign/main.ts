@@ -17,6 +17,19 @@ import { fetchBlob, getPartyDocuments, saveBlob, signDocument, type DocumentView
 import { createSignaturePad } from './signaturePad.ts';
 import { k, ts, type DocumentsKey } from './strings.ts';
 import { credentialUrl, pageParams } from '../pageParams.ts';
+import { lk } from '../locales/lifecycle.ts';
+
+/** No dead end after signing: back to the room it came from (or that session's end screen), else to /track. */
+function afterSign(): HTMLElement {
+  return h('button', {
+    id: 'sign-after',
+    class: 'btn btn-secondary btn-big btn-block',
+    attrs: { type: 'button' },
+    i18n: lk('life.afterSign'),
+    // The page keeps no referrer; a page opened from the room (or its end screen) has it in its history.
+    on: { click: () => (history.length > 1 ? history.back() : location.assign('/track')) },
+  });
+}
 
 type State = 'loading' | 'invalid' | 'waiting' | 'draft' | 'reading' | 'pad' | 'sending' | 'signed' | 'readonly' | 'final';
 
@@ -319,6 +332,7 @@ function render(): void {
     main.append(
       h('section', { class: 'sign-card sign-done' }, h('div', { class: 'sign-done-mark', text: '✓' }), h('h2', { class: 'sign-card-title', i18n: k('sign.finalTitle') }), h('p', { class: 'muted', i18n: k('sign.finalBody') }), renderDownload(doc)),
       statusList(doc),
+      afterSign(),
       h('p', { class: 'sign-foot' }, h('a', { attrs: { href: '/verify' }, i18n: k('sign.verifyLink') })),
     );
     return;
@@ -338,7 +352,7 @@ function render(): void {
   seenVersion.set(doc.id, doc.version!.number);
   if (doc.me.signed) {
     setState('signed');
-    main.append(h('section', { class: 'sign-card sign-done' }, h('div', { class: 'sign-done-mark', text: '✓' }), h('h2', { class: 'sign-card-title', i18n: k('sign.signedTitle') }), h('p', { class: 'muted', i18n: k('sign.signedBody') })), statusList(doc));
+    main.append(h('section', { class: 'sign-card sign-done' }, h('div', { class: 'sign-done-mark', text: '✓' }), h('h2', { class: 'sign-card-title', i18n: k('sign.signedTitle') }), h('p', { class: 'muted', i18n: k('sign.signedBody') })), statusList(doc), afterSign());
     return;
   }
   setState('readonly');

@@ -13,6 +13,7 @@ import { bootPage, readStored } from '../forms/page.ts';
 import { normaliseCode } from '../forms/validators.ts';
 import { renderTimeline } from './timeline.ts';
 import { renderCollectiveCard } from './collectiveCard.ts';
+import { renderAwaiting } from './awaiting.ts';
 import { credentialUrl, pageParams } from '../pageParams.ts';
 
 const app = bootPage();
@@ -112,6 +113,7 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
   const collectiveBox = h('div', { id: 'collective-box' });
   // Mediation: the 15 days from receipt, and once they pass without agreement, the way to arbitration (art. 14).
   const clockNote = h('p', { id: 'mediation-clock', attrs: { hidden: true } });
+  const awaitingBox = h('div', { id: 'track-awaiting' });
   let current: Progress = first;
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -136,6 +138,7 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
     clear(timelineBox);
     timelineBox.append(renderTimeline(progress));
     void renderCollectiveCard(collectiveBox, serialNumber, trackingCode);
+    renderAwaiting(awaitingBox, progress);
     if (announce && changed) {
       bindText(toast, 'track.updated', { status: key ? t(key) : progress.status });
       toast.hidden = false;
@@ -181,6 +184,7 @@ function showProgress(serialNumber: string, trackingCode: string, first: Progres
       ),
       toast,
       collectiveBox,
+      awaitingBox,
       h('section', { class: 'form-card' }, timelineBox),
       h('button', {
         id: 'track-another',

@@ -21,6 +21,8 @@ export const ProgressDto = Type.Object({
   sessions: Type.Array(
     Type.Object({ mode: Type.String(), scheduledAt: Type.Union([Type.String(), Type.Null()]), startedAt: Type.Union([Type.String(), Type.Null()]) }),
   ),
+  /** Documents out for signature and the parties' places still unsigned (server/documents/awaitingSignatures.ts). */
+  awaitingSignatures: Type.Optional(Type.Array(Type.Object({ id: Type.String(), kind: Type.String(), pendingSlots: Type.Array(Type.String()) }))),
 });
 
 const Warning = Type.Object({ code: Type.String(), expiredOn: Type.Optional(Type.String()), expiresOn: Type.Optional(Type.String()), from: Type.String() });

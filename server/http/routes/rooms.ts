@@ -9,6 +9,7 @@ import type { RoomService } from '../../rooms/roomService.ts';
 import type { Room } from '../../store/schema.ts';
 import { contextOf, requireParty, requireStaff } from '../auth.ts';
 import { IdParams, RoomMode } from '../schemas.ts';
+import { parseEnd } from '../../sessions/sessionEnd.ts';
 
 const RoomDto = Type.Object({
   id: Type.String(),
@@ -130,6 +131,8 @@ export const roomRoutes: FastifyPluginAsyncTypebox<{
             caseId: Type.Union([Type.String(), Type.Null()]),
             scheduledAt: Type.Union([Type.String(), Type.Null()]),
             sessionStarted: Type.Boolean(),
+            /** The host ended the session: the phone shows the end screen (the invitation still opens documents). */
+            ended: Type.Union([Type.Null(), Type.Object({ at: Type.String(), by: Type.String(), mode: RoomMode, reason: Type.String(), outcome: Type.Optional(Type.String()), note: Type.Optional(Type.String()) })]),
           }),
         },
       },
@@ -147,6 +150,7 @@ export const roomRoutes: FastifyPluginAsyncTypebox<{
         caseId: room.case_id,
         scheduledAt: room.scheduled_at,
         sessionStarted: room.started_at !== null,
+        ended: parseEnd(room),
       };
     },
   );

@@ -28,6 +28,7 @@ export function sessionHandlers(socket: YuntingSocket, { sessions, db }: { sessi
     'session:lowerHand': async ({ participantId }) => ((await (await session()).lowerHand(identity, participantId)), {}),
     'session:private': async ({ side }) => ((await (await session()).setPrivateTalk(identity, side)), {}),
     'session:phase': async ({ phase, outcome, note }) => ((await (await session()).setPhase(identity, phase, outcome, note)), {}),
+    'session:end': async ({ reason, note }) => (await session()).end(identity, reason, note),
     'chat:send': async ({ text }) => (await session()).chat(identity, text),
     'session:history': async () => (await session()).history(identity),
     'session:quality': async (report) => ({ accepted: (await session()).reportQuality(identity, report) }),

@@ -11,6 +11,7 @@ import * as documents from './0005_documents.ts';
 import * as roomsOrganisation from './0006_rooms_organisation.ts';
 import * as statutoryClocks from './0020_statutory_clocks.ts';
 import * as sealsCertificatesProfiles from './0030_seals_certificates_profiles.ts';
+import * as sessionEnd from './0040_session_end.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_users_rooms_invitations': {
@@ -60,4 +61,5 @@ export const migrations: Record<string, Migration> = {
   '0010_collective': await import('./0010_collective.ts'),
   '0020_statutory_clocks': statutoryClocks,
   '0030_seals_certificates_profiles': sealsCertificatesProfiles,
+  '0040_session_end': sessionEnd,
 };
