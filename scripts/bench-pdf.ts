@@ -2,7 +2,7 @@
  * bench:pdf — builds a three-page mediation agreement and seals it (four
  * drawn signatures put in place, audit page, PKCS#7 with a development
  * certificate), as the server does when the mediator signs last. Prepares the
- * fonts as the server does when it starts (prepareFonts), then prints the cold
+ * fonts as the server does when it starts (prepareDocuments), then prints the cold
  * first run after that start and the median of five warm runs; the last line is
  * `agreement_ms=<n> agreement_kb=<n> agreement_cold_ms=<n>` (warm median, size
  * of the sealed PDF, first run).
@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { renderVersion, sealFinal } from '../server/documents/pdf/documentPdf.ts';
-import { prepareFonts } from '../server/documents/pdf/fonts.ts';
+import { prepareDocuments } from '../server/documents/pdf/prepare.ts';
 import { loadSigningKey } from '../server/documents/signingKey.ts';
 import { sampleFacts, sampleTerms } from '../tests/helpers/documentFacts.ts';
 import { scribblePng } from '../tests/helpers/signaturePng.ts';
@@ -54,8 +54,8 @@ try {
   };
 
   const preparing = performance.now();
-  await prepareFonts();
-  console.log(`fonts prepared (at server start, in the background): ${(performance.now() - preparing).toFixed(0)} ms`);
+  await prepareDocuments();
+  console.log(`documents prepared (at server start, in the background): ${(performance.now() - preparing).toFixed(0)} ms`);
   const cold = await once();
   console.log(`cold (first signing after the start): ${cold.ms.toFixed(0)} ms (CPU ${cold.cpuMs.toFixed(0)} ms), ${cold.pages} pages, version ${(cold.versionBytes / 1024).toFixed(1)} KiB, sealed ${(cold.bytes / 1024).toFixed(1)} KiB`);
   if (cold.pages !== 3) console.log(`note: the agreement came out at ${cold.pages} pages`);

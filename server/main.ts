@@ -1,7 +1,7 @@
 /** The only module that listens. */
 import { loadConfig } from './config.ts';
 import { buildServer } from './app.ts';
-import { prepareFonts } from './documents/pdf/fonts.ts';
+import { prepareDocuments } from './documents/pdf/prepare.ts';
 
 const config = loadConfig();
 const server = await buildServer(config).catch((error: unknown) => {
@@ -20,7 +20,7 @@ const log = server.app.log;
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection (a bug: the task should have caught it)'));
 const url = await server.listen();
 // In the background: the first signing after a start should not pay for loading the CJK fonts.
-prepareFonts().catch((error: unknown) => log.warn({ err: error }, 'could not prepare the CJK fonts; the first document will load them'));
+prepareDocuments().catch((error: unknown) => log.warn({ err: error }, 'could not prepare the document pipeline (fonts); the first document will load them'));
 log.info(`云庭 Yunting is listening on ${url}`);
 log.info(`Staff console: ${url}/console`);
 if (server.generatedAdminPassword) {

@@ -122,3 +122,10 @@ describe('signature PNG decoding', () => {
     expect(decodePng(png)).toBeUndefined();
   });
 });
+
+describe('preparing the document pipeline at start', () => {
+  it('draws, fills in and saves its throw-away document', async () => {
+    const { prepareDocuments } = await import('../../server/documents/pdf/prepare.ts');
+    await expect(prepareDocuments()).resolves.toBeUndefined();
+  });
+});
