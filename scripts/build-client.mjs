@@ -6,6 +6,7 @@ import { build, context } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hashAndCompress } from './compressAssets.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const clientDir = join(root, 'client');
@@ -42,6 +43,8 @@ const options = {
     verify: 'client/src/verify/main.ts',
   },
   outdir: distDir,
+  // Content-hashed names: the server caches them immutably (see server/http/routes/pages.ts).
+  entryNames: '[name]-[hash]',
   bundle: true,
   format: 'esm',
   platform: 'browser',
@@ -92,7 +95,10 @@ async function main() {
   if (watch) {
     const ctx = await context({
       ...options,
-      plugins: [...options.plugins, { name: 'copy-public', setup: (b) => b.onEnd(() => copyPublic()) }],
+      plugins: [
+        ...options.plugins,
+        { name: 'copy-public', setup: (b) => b.onEnd((result) => { copyPublic(); hashAndCompress(distDir, result.metafile, root); }) },
+      ],
     });
     await ctx.watch();
     console.log('[build-client] watching client/src …');
@@ -100,10 +106,10 @@ async function main() {
   }
 
   const result = await build(options);
-  for (const file of Object.keys(result.metafile.outputs)) {
-    if (file.endsWith('.map')) continue;
-    const abs = resolve(root, file);
-    console.log(`[build-client] ${relative(root, abs)}  ${formatSize(statSync(abs).size)}`);
+  const assets = hashAndCompress(distDir, result.metafile, root);
+  for (const abs of assets) {
+    const size = (suffix) => formatSize(statSync(abs + suffix).size);
+    console.log(`[build-client] ${relative(root, abs)}  ${size('')}  (gzip ${size('.gz')}, brotli ${size('.br')})`);
   }
   console.log(`[build-client] done in ${Date.now() - started} ms`);
 }

@@ -1,6 +1,7 @@
 /** The only module that listens. */
 import { loadConfig } from './config.ts';
 import { buildServer } from './app.ts';
+import { prepareDocuments } from './documents/pdf/prepare.ts';
 
 const config = loadConfig();
 const server = await buildServer(config).catch((error: unknown) => {
@@ -18,6 +19,8 @@ const log = server.app.log;
 // own errors. Should one slip through, log it with its stack instead of ending every live hearing.
 process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection (a bug: the task should have caught it)'));
 const url = await server.listen();
+// In the background: the first signing after a start should not pay for loading the CJK fonts.
+prepareDocuments().catch((error: unknown) => log.warn({ err: error }, 'could not prepare the document pipeline (fonts); the first document will load them'));
 log.info(`云庭 Yunting is listening on ${url}`);
 log.info(`Staff console: ${url}/console`);
 if (server.generatedAdminPassword) {

@@ -9,6 +9,8 @@
  */
 import fontkit from '@pdf-lib/fontkit';
 import { PDFArray, PDFDict, PDFName, PDFRawStream, type PDFDocument, type PDFFont, type PDFRef, type SaveOptions } from 'pdf-lib';
+// pdf-lib's streams deflated by Node's zlib instead of pako (see the module).
+import './nativeDeflate.ts';
 
 const embedded = new WeakMap<PDFDocument, PDFRef[]>();
 

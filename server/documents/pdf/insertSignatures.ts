@@ -7,6 +7,7 @@
 import type { PDFDocument, PDFFont } from 'pdf-lib';
 import { beijingTime } from '../text.ts';
 import { GREY, measurer } from './layout.ts';
+import { embedSignaturePng } from './pngImage.ts';
 import type { SlotRect } from './renderDocument.ts';
 
 export interface PlacedSignature {
@@ -27,7 +28,7 @@ export async function insertSignatures(doc: PDFDocument, slots: SlotRect[], sign
     if (!slot) throw new Error(`The document has no place for a ${signature.slot} signature`);
     const page = pages[slot.page];
     if (!page) throw new Error(`Signature place on missing page ${slot.page}`);
-    const image = await doc.embedPng(signature.png);
+    const image = await embedSignaturePng(doc, signature.png);
     const pad = 4;
     const scale = Math.min((slot.width - 2 * pad) / image.width, (slot.height - 2 * pad) / image.height);
     const width = image.width * scale;

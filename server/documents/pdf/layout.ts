@@ -21,20 +21,25 @@ const NO_LINE_END = new Set([...'（《「『【〔〈“‘([{']);
 
 export type Measure = (text: string) => number;
 
-/** Width of text at a size, summed per character (the subset has no kerning), cached per character. */
+/** Per font, each character's width at size 1 (fontkit's layout is slow; widths scale with size). */
+const unitWidths = new WeakMap<PDFFont, Map<string, number>>();
+
+/** Width of text at a size, summed per character (the subset has no kerning), cached per font and character. */
 export function measurer(font: PDFFont, size: number): Measure {
-  const widths = new Map<string, number>();
+  let widths = unitWidths.get(font);
+  if (!widths) unitWidths.set(font, (widths = new Map()));
+  const known = widths;
   return (text) => {
     let total = 0;
     for (const char of text) {
-      let width = widths.get(char);
+      let width = known.get(char);
       if (width === undefined) {
-        width = font.widthOfTextAtSize(char, size);
-        widths.set(char, width);
+        width = font.widthOfTextAtSize(char, 1);
+        known.set(char, width);
       }
       total += width;
     }
-    return total;
+    return total * size;
   };
 }
 

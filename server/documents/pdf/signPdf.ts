@@ -5,11 +5,11 @@
  * shows the document as signed and any later change as breaking it.
  */
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
-import { P12Signer } from '@signpdf/signer-p12';
 import { SignPdf } from '@signpdf/signpdf';
 import type { PDFDocument } from 'pdf-lib';
 import type { SigningKey } from '../signingKey.ts';
 import { saveFinished } from './embedFont.ts';
+import { CachedP12Signer } from './pkcs7Signer.ts';
 
 export interface SealInfo {
   /** ASCII only: the signature dictionary's strings are written as PDF literal strings. */
@@ -32,5 +32,5 @@ export async function signPdf(doc: PDFDocument, key: SigningKey, info: SealInfo)
     appName: 'Yunting',
   });
   const unsigned = Buffer.from(await saveFinished(doc, { useObjectStreams: false }));
-  return new SignPdf().sign(unsigned, new P12Signer(key.p12, { passphrase: key.passphrase }), info.signingTime);
+  return new SignPdf().sign(unsigned, new CachedP12Signer(key.p12, key.passphrase), info.signingTime);
 }

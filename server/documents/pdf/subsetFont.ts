@@ -1,6 +1,6 @@
 /**
  * Cuts the CJK face down to the characters a document uses, with HarfBuzz
- * (npm subset-font, wasm): pdf-lib's own subsetting (fontkit) drops CJK
+ * (the wasm of npm subset-font, faces kept resident: harfbuzzSubsetter.ts): pdf-lib's own subsetting (fontkit) drops CJK
  * glyphs. The result is embedded whole (`subset: false`).
  *
  * HarfBuzz keeps each glyph's original CID in the subset's CFF charset, but
@@ -9,16 +9,15 @@
  * wrong glyphs. So the charset is rewritten to the identity (CID = glyph id),
  * which every reader agrees on.
  */
-import subsetFontWithHarfBuzz from 'subset-font';
 import { buildSfnt, readTables } from './fontFace.ts';
+import { subsetResident } from './harfbuzzSubsetter.ts';
 
 /** Characters every document may draw besides its text: page numbers, separators, the dash of an empty cell. */
 export const ALWAYS_INCLUDED = '0123456789第页共版 .,:-/()（）：，。·—　';
 
 export async function subsetFont(face: Buffer, text: string): Promise<Buffer> {
   const characters = [...new Set([...text, ...ALWAYS_INCLUDED])].filter((c) => c >= ' ').join('');
-  const subset = await subsetFontWithHarfBuzz(face, characters, { targetFormat: 'sfnt', keepFeatures: [], noLayoutClosure: true });
-  return withIdentityCharset(Buffer.from(subset));
+  return withIdentityCharset(await subsetResident(face, characters));
 }
 
 // ---- the CFF charset ---------------------------------------------------------
