@@ -216,8 +216,10 @@ export class SessionRecorder {
     if (recorder.stopRequested || this.parts.get(producer.id)?.recorder !== recorder) return;
     const failed = !producer.closed && !producer.paused && !track.pausedDuringPart && !this.stopped;
     if (failed) {
-      // Killed, or still fed until just now: the recorder died. Otherwise its stream had gone quiet.
-      track.failed(recorder.exitSignal !== null || track.quietFor() <= 2_000 ? 'recorder_exited' : 'no_media');
+      // Killed (a signal), or fed until just now: the recorder died. Never fed, or quiet for longer than the
+      // watch's sampling can explain (ffmpeg gives up after 2 s of silence): its media stopped.
+      const died = recorder.exitSignal !== null || (track.fedThisPart && track.quietFor() <= 1_500);
+      track.failed(died ? 'recorder_exited' : 'no_media');
       this.deps.log.warn({ producerId: producer.id, failures: track.failures, reason: track.problem }, 'a track recorder ended while its producer is live');
       this.report();
     }

@@ -77,6 +77,11 @@ export class TrackWatch {
     }
   }
 
+  /** Whether this part's recorder was ever seen sending media to ffmpeg. */
+  get fedThisPart(): boolean {
+    return this.sent > 0;
+  }
+
   quietFor(now = Date.now()): number {
     return now - this.lastFlowAt;
   }
