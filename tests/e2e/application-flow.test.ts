@@ -187,6 +187,8 @@ describe('online application → live progress → session', () => {
 
     // ------------------------------------- leaving, the worker rates the session
     await room.click('.ctl-leave');
+    // 离开 asks first (the session stays open for the others).
+    await room.click('#leave-confirm');
     await room.waitForSelector('#rating', { timeout: 15_000 });
     await room.click('.star[data-score="5"]');
     await room.fill('#rating-comment', '调解员很耐心');
