@@ -8,25 +8,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { inboundStats, launchChromium, phoneViewport } from '../tests/helpers/browser.ts';
 import { autoAdmittingHost, type ClientSocket } from '../tests/helpers/signallingClient.ts';
 import { treeCpuSeconds } from './processTree.ts';
+import { freePort } from '../tests/helpers/freePort.ts';
 
 const rooms = Math.min(3, Math.max(1, Number(process.argv[2] ?? 2)));
 const peersPerRoom = Math.min(3, Math.max(2, Number(process.argv[3] ?? 2)));
 const windowSeconds = Math.min(60, Math.max(5, Number(process.argv[4] ?? 15)));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function run(recording: boolean): Promise<number> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yunting-bench-rec-'));

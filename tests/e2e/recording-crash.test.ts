@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,20 +14,12 @@ import { launchChromium, openPhone, inboundStats } from '../helpers/browser.ts';
 import { autoAdmittingHost } from '../helpers/signallingClient.ts';
 import { decodes } from '../helpers/ffprobe.ts';
 import { parseSegmentList } from '../../server/recording/trackRecorder.ts';
+import { freePort } from '../helpers/freePort.ts';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yunting-crash-'));
 const recordingsDir = path.join(dataDir, 'recordings');
 let server: ChildProcess | undefined;
 let browser: Browser | undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(port: number): Promise<string> {
   server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {

@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { signingCase } from '../helpers/documents.ts';
 import { connect, joinRoom } from '../helpers/signallingClient.ts';
 import { scribblePng } from '../helpers/signaturePng.ts';
 import { startTestServer, type TestServer } from '../helpers/testServer.ts';
+import { freePort } from '../helpers/freePort.ts';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yunting-signcrash-'));
 const password = 'sign-crash-password';
@@ -27,15 +27,6 @@ afterAll(() => {
   child?.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The real server as its own process on SQLite in `dataDir`; resolves with a client for its HTTP API. */
 async function startServer(port: number): Promise<TestServer> {
