@@ -1,14 +1,6 @@
 /** Test images for the organisation's seal: a red ring with a star on transparent, and the images the upload must refuse. */
-import { crc32, deflateSync } from 'node:zlib';
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
-  return Buffer.concat([head, data, crc]);
-}
+import { deflateSync } from 'node:zlib';
+import { chunk } from './signaturePng.ts';
 
 /** A PNG of the given colour type (2 RGB, 6 RGBA) from a pixel function, rows with filter `filter` (0 none, 1 sub). */
 export function encodePng(width: number, height: number, colourType: 2 | 6, pixel: (x: number, y: number) => [number, number, number, number], filter: 0 | 1 = 1): Buffer {

@@ -4,20 +4,11 @@
  * IDAT that inflates to hundreds of megabytes (a decompression bomb) is
  * refused with a code instead of being inflated.
  */
-import { constants, crc32, deflateRawSync, inflateSync } from 'node:zlib';
+import { constants, deflateRawSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../server/errors.ts';
 import { checkSignatureImage, inspectSignatureImage, MAX_SIGNATURE_BYTES } from '../../server/documents/pdf/signatureImage.ts';
-import { scribblePng } from '../helpers/signaturePng.ts';
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
-  return Buffer.concat([head, data, crc]);
-}
+import { chunk, scribblePng } from '../helpers/signaturePng.ts';
 
 /**
  * A zlib stream that inflates to `mebibytes` MiB of zeros: one deflated MiB
